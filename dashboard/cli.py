@@ -1,0 +1,164 @@
+"""Command line: ``python -m dashboard validate|export|stats ...``.
+
+Every command reads the same gazetteer and events as the app; bad input prints
+one clear line per problem on stderr and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from dashboard import paths
+from dashboard.problems import DataError
+
+
+class UsageError(Exception):
+    """Bad command-line input: printed as one line, exit status 2."""
+
+
+def parse_date(text: str) -> dt.date:
+    """Parse an ISO date (YYYY-MM-DD) for the command line."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+
+
+def write_output(text: str, out: str | None) -> None:
+    """Write to stdout, or atomically to a file (no partial file is ever left)."""
+    if out is None or out == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(out)
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write {out}: folder {target.parent} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+
+
+def _load_model(args: argparse.Namespace):
+    from dashboard.model import ControlModel
+
+    return ControlModel.load(args.events, args.geodata)
+
+
+def _check_in_range(model, date: dt.date, flag: str) -> dt.date:
+    if not model.record.start <= date <= model.record.end:
+        raise UsageError(f"{flag} {date} is outside the record ({model.record.start} .. {model.record.end})")
+    return date
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from dashboard.places import read_places
+    from dashboard.validation import validate
+
+    path = args.path or args.events
+    gazetteer = read_places(Path(args.geodata) / "places.csv")
+    problems = validate(path, gazetteer)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{path}: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"{path}: ok")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard import export
+
+    if args.date is None and not args.history:
+        raise UsageError("export needs --date YYYY-MM-DD or --history")
+    if args.date is not None and args.history:
+        raise UsageError("use either --date or --history, not both")
+    model = _load_model(args)
+    if args.history:
+        start = _check_in_range(model, args.start or model.record.start, "--from")
+        end = _check_in_range(model, args.end or model.record.end, "--to")
+        if end < start:
+            raise UsageError(f"--to {end} is before --from {start}")
+        features = export.history_features(model, start, end, args.window)
+    else:
+        features = export.date_features(model, _check_in_range(model, args.date, "--date"), args.window)
+    colours = {fid: f.colour for fid, f in model.record.factions.items()}
+    write_output(export.render(features, args.format, colours), args.out)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from dashboard.stats import area_series, parse_step
+
+    try:
+        parse_step(args.every)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    model = _load_model(args)
+    start = _check_in_range(model, args.start or model.record.start, "--from")
+    end = _check_in_range(model, args.end or model.record.end, "--to")
+    lines = ["date,faction,area_km2"]
+    lines += [f"{d.isoformat()},{f},{km2:.1f}" for d, f, km2 in area_series(model, start, end, args.every)]
+    write_output("\n".join(lines) + "\n", args.out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
+    parser.add_argument("--events", default=str(paths.EVENTS), help="events file (default: %(default)s)")
+    parser.add_argument("--geodata", default=str(paths.GEODATA), help="geodata folder (default: %(default)s)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check an events file; list every problem")
+    p.add_argument("path", nargs="?", help="events file (default: --events)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("export", help="areas, front lines, places and events as GeoJSON, KML or CSV")
+    p.add_argument("--date", type=parse_date, help="one date, YYYY-MM-DD")
+    p.add_argument("--history", action="store_true", help="every distinct state, with valid_from/valid_to")
+    p.add_argument("--from", dest="start", type=parse_date, help="history start (default: record start)")
+    p.add_argument("--to", dest="end", type=parse_date, help="history end (default: record end)")
+    p.add_argument("--format", default="geojson", choices=("geojson", "kml", "csv"))
+    p.add_argument("--window", type=int, default=30, help="days of events up to the date (default: 30)")
+    p.add_argument("--out", help="output file (default: stdout)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stats", help="area per faction over time, as CSV date,faction,area_km2")
+    p.add_argument("--from", dest="start", type=parse_date)
+    p.add_argument("--to", dest="end", type=parse_date)
+    p.add_argument("--every", default="month", help="day, week, month, quarter, year, or 3M, 2W ...")
+    p.add_argument("--out", help="output file (default: stdout)")
+    p.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 2

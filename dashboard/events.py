@@ -1,0 +1,367 @@
+"""The curated record: factions, who held what at the start, and dated, sourced events.
+
+:func:`parse_events` turns the YAML document into typed objects and reports every
+structural problem (missing field, bad date, unknown faction) with its line.
+Checks that need the gazetteer or the order of events (unknown places,
+continuity of control, sieges) live in :mod:`dashboard.validation`.
+
+Examples
+--------
+>>> from dashboard.yamlfile import load_yaml_text
+>>> text = '''
+... factions: [{id: isis, name: Islamic State, colour: "#222222"},
+...            {id: iraq, name: Iraq, colour: "#2e7d32"}]
+... start: 2014-01-01
+... end: 2019-03-31
+... baseline: [{place: fallujah, faction: iraq, sources: [{title: T, publisher: P, date: null}]}]
+... events:
+...   - id: fallujah-falls
+...     date: 2014-01-04
+...     place: fallujah
+...     type: capture
+...     change: {from: iraq, to: isis}
+...     summary: IS fighters took the city.
+...     sources: [{title: T, publisher: P, date: 2014-01-04}]
+... '''
+>>> record, problems = parse_events(load_yaml_text(text, "e.yaml"), "e.yaml")
+>>> problems
+[]
+>>> record.events[0].change
+Change(old=Control(faction='iraq', parties=()), new=Control(faction='isis', parties=()))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from dashboard.problems import Problem
+from dashboard.yamlfile import LineDict
+
+CONTESTED = "contested"
+UNCLAIMED = "unclaimed"
+EVENT_TYPES = ("capture", "offensive", "siege", "siege_broken", "bombing", "evacuation", "other")
+DATE_PRECISIONS = ("day", "month")
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class Control(NamedTuple):
+    """Who holds a place: a faction id, or ``contested`` between ``parties``."""
+
+    faction: str
+    parties: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"contested ({', '.join(self.parties)})" if self.parties else self.faction
+
+
+class Change(NamedTuple):
+    """A change of control, from ``old`` to ``new``."""
+
+    old: Control
+    new: Control
+
+
+@dataclass(frozen=True)
+class Faction:
+    id: str
+    name: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str
+    date: dt.date | None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Holding:
+    """Control of one place on the start date, with its sources."""
+
+    place: str
+    control: Control
+    sources: tuple[Source, ...]
+    note: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated, sourced event at one place."""
+
+    id: str
+    date: dt.date
+    place: str
+    type: str
+    summary: str
+    sources: tuple[Source, ...]
+    change: Change | None = None
+    besieged_by: str | None = None
+    date_precision: str = "day"
+    approximate: bool = False
+    note: str = ""
+    line: int = 0
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        """Line of one of the event's fields in its file (the event's first line if absent)."""
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """Everything in ``events.yaml``."""
+
+    path: str
+    factions: dict[str, Faction]
+    start: dt.date
+    end: dt.date
+    baseline: tuple[Holding, ...]
+    events: tuple[Event, ...] = field(default_factory=tuple)
+
+
+_TOP_KEYS = {"factions", "start", "end", "baseline", "events"}
+_EVENT_KEYS = {"id", "date", "date_precision", "approximate", "place", "type", "change",
+               "besieged_by", "summary", "note", "sources"}
+_HOLDING_KEYS = {"place", "faction", "factions", "note", "sources"}
+_SOURCE_KEYS = {"title", "publisher", "date", "url"}
+
+
+class _Reader:
+    """Collects problems while reading fields of one file."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def bad(self, line: int | None, where: str, message: str) -> None:
+        self.problems.append(Problem(self.path, line, where, message))
+
+    def mapping(self, value: Any, where: str, line: int) -> LineDict | None:
+        if not isinstance(value, LineDict):
+            self.bad(line, where, f"expected a mapping, got {_kind(value)}")
+            return None
+        return value
+
+    def unknown_keys(self, item: LineDict, allowed: set[str], where: str) -> None:
+        for key in item:
+            if key not in allowed:
+                self.bad(item.line_of(key), f"{where}.{key}",
+                         f"unknown field (expected one of: {', '.join(sorted(allowed))})")
+
+    def text(self, item: LineDict, key: str, where: str, required: bool = True) -> str:
+        value = item.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.bad(item.line_of(key), f"{where}.{key}", "missing")
+            return ""
+        if not isinstance(value, str | int | float):
+            self.bad(item.line_of(key), f"{where}.{key}", f"expected text, got {_kind(value)}")
+            return ""
+        return str(value).strip()
+
+    def date(self, item: LineDict, key: str, where: str, required: bool = True) -> dt.date | None:
+        value = item.get(key)
+        if value is None:
+            if required:
+                self.bad(item.line_of(key), f"{where}.{key}", "missing")
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.bad(item.line_of(key), f"{where}.{key}",
+                     f"malformed date {value!r} (expected YYYY-MM-DD)")
+            return None
+
+    def faction(self, value: Any, factions: dict[str, Faction], line: int, where: str,
+                allow_contested: bool = False) -> str | None:
+        if value in factions or (allow_contested and value == CONTESTED):
+            return str(value)
+        allowed = sorted(factions) + ([CONTESTED] if allow_contested else [])
+        self.bad(line, where, f"unknown faction {value!r} (expected one of: {', '.join(allowed)})")
+        return None
+
+    def control(self, item: LineDict, key: str, parties_key: str, factions: dict[str, Faction],
+                where: str) -> Control | None:
+        faction = self.faction(item.get(key), factions, item.line_of(key), f"{where}.{key}",
+                               allow_contested=True)
+        if faction is None:
+            return None
+        parties = item.get(parties_key)
+        if faction != CONTESTED:
+            if parties is not None:
+                self.bad(item.line_of(parties_key), f"{where}.{parties_key}",
+                         f"only for '{CONTESTED}' control")
+            return Control(faction)
+        line = item.line_of(parties_key)
+        if not isinstance(parties, list) or len(set(map(str, parties))) < 2:
+            self.bad(line, f"{where}.{parties_key}",
+                     "contested control needs a list of at least two factions")
+            return None
+        checked = [self.faction(p, factions, line, f"{where}.{parties_key}") for p in parties]
+        if None in checked:
+            return None
+        return Control(CONTESTED, tuple(sorted(set(map(str, checked)))))
+
+    def sources(self, item: LineDict, where: str) -> tuple[Source, ...]:
+        raw = item.get("sources")
+        if not isinstance(raw, list) or not raw:
+            self.bad(item.line_of("sources"), f"{where}.sources", "at least one source is required")
+            return ()
+        out = []
+        for i, entry in enumerate(raw):
+            sub = f"{where}.sources[{i}]"
+            src = self.mapping(entry, sub, item.line_of("sources"))
+            if src is None:
+                continue
+            self.unknown_keys(src, _SOURCE_KEYS, sub)
+            url = self.text(src, "url", sub, required=False) or None
+            if url and not url.startswith(("http://", "https://")):
+                self.bad(src.line_of("url"), f"{sub}.url", f"not a web address: {url!r}")
+            if "date" not in src:
+                self.bad(src.line, f"{sub}.date", "missing (write date: null when unknown)")
+            out.append(Source(self.text(src, "title", sub), self.text(src, "publisher", sub),
+                              self.date(src, "date", sub, required=False), url))
+        return tuple(out)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", LineDict: "a mapping", list: "a list"}.get(type(value),
+                                                                           repr(value))
+
+
+def parse_events(doc: Any, path: str) -> tuple[EventRecord | None, list[Problem]]:
+    """Turn a loaded YAML document into an :class:`EventRecord`, listing every problem."""
+    r = _Reader(path)
+    top = r.mapping(doc, "(top level)", 1)
+    if top is None:
+        return None, r.problems
+    r.unknown_keys(top, _TOP_KEYS, "(top level)")
+    factions = _parse_factions(r, top)
+    start = r.date(top, "start", "start") or dt.date(2014, 1, 1)
+    end = r.date(top, "end", "end") or dt.date(2019, 3, 31)
+    baseline = tuple(_parse_list(r, top, "baseline", lambda item, where: _parse_holding(
+        r, item, where, factions)))
+    events = tuple(_parse_list(r, top, "events", lambda item, where: _parse_event(
+        r, item, where, factions, start, end)))
+    return EventRecord(path, factions, start, end, baseline, events), r.problems
+
+
+def _parse_list(r: _Reader, top: LineDict, key: str, parse: Any) -> list[Any]:
+    raw = top.get(key)
+    if not isinstance(raw, list):
+        r.bad(top.line_of(key), key, "missing or not a list")
+        return []
+    out = []
+    for i, entry in enumerate(raw):
+        item = r.mapping(entry, f"{key}[{i}]", top.line_of(key))
+        if item is not None and (parsed := parse(item, f"{key}[{i}]")) is not None:
+            out.append(parsed)
+    return out
+
+
+def _parse_factions(r: _Reader, top: LineDict) -> dict[str, Faction]:
+    factions: dict[str, Faction] = {}
+    for faction in _parse_list(r, top, "factions", lambda item, where: _parse_faction(r, item, where)):
+        if faction.id in factions or faction.id in (CONTESTED, UNCLAIMED):
+            r.bad(top.line_of("factions"), "factions", f"duplicate or reserved id {faction.id!r}")
+        factions[faction.id] = faction
+    return factions
+
+
+def _parse_faction(r: _Reader, item: LineDict, where: str) -> Faction | None:
+    r.unknown_keys(item, {"id", "name", "colour"}, where)
+    fid, name, colour = (r.text(item, k, where) for k in ("id", "name", "colour"))
+    if colour and not _COLOUR_PATTERN.match(colour):
+        r.bad(item.line_of("colour"), f"{where}.colour", f"expected #rrggbb, got {colour!r}")
+    return Faction(fid, name, colour) if fid and name and colour else None
+
+
+def _parse_holding(r: _Reader, item: LineDict, where: str,
+                   factions: dict[str, Faction]) -> Holding | None:
+    r.unknown_keys(item, _HOLDING_KEYS, where)
+    place = r.text(item, "place", where)
+    control = r.control(item, "faction", "factions", factions, where)
+    sources = r.sources(item, where)
+    if not place or control is None:
+        return None
+    return Holding(place, control, sources, r.text(item, "note", where, required=False), item.line)
+
+
+def _parse_event(r: _Reader, item: LineDict, where: str, factions: dict[str, Faction],
+                 start: dt.date, end: dt.date) -> Event | None:
+    r.unknown_keys(item, _EVENT_KEYS, where)
+    event_id = r.text(item, "id", where)
+    if event_id and not _ID_PATTERN.match(event_id):
+        r.bad(item.line_of("id"), f"{where}.id",
+              f"{event_id!r} must be lower-case letters, digits and hyphens")
+    date = r.date(item, "date", where)
+    if date is not None and not start <= date <= end:
+        r.bad(item.line_of("date"), f"{where}.date", f"{date} is outside {start} .. {end}")
+    precision = r.text(item, "date_precision", where, required=False) or "day"
+    if precision not in DATE_PRECISIONS:
+        r.bad(item.line_of("date_precision"), f"{where}.date_precision",
+              f"expected one of: {', '.join(DATE_PRECISIONS)}")
+    approximate = item.get("approximate", False)
+    if not isinstance(approximate, bool):
+        r.bad(item.line_of("approximate"), f"{where}.approximate", "expected true or false")
+    etype = r.text(item, "type", where)
+    if etype and etype not in EVENT_TYPES:
+        r.bad(item.line_of("type"), f"{where}.type",
+              f"unknown type {etype!r} (expected one of: {', '.join(EVENT_TYPES)})")
+    change = _parse_change(r, item, where, factions)
+    if etype == "capture" and "change" not in item:
+        r.bad(item.line, f"{where}.change", "a capture needs a change of control (from, to)")
+    besieged_by = None
+    if etype == "siege":
+        besieged_by = r.faction(item.get("besieged_by"), factions, item.line_of("besieged_by"),
+                                f"{where}.besieged_by")
+    elif "besieged_by" in item:
+        r.bad(item.line_of("besieged_by"), f"{where}.besieged_by", "only for type siege")
+    summary = r.text(item, "summary", where)
+    sources = r.sources(item, where)
+    place = r.text(item, "place", where)
+    if not (event_id and date and place and etype and summary):
+        return None
+    return Event(event_id, date, place, etype, summary, sources, change, besieged_by, precision,
+                 bool(approximate), r.text(item, "note", where, required=False), item.line,
+                 _key_lines(item))
+
+
+def _key_lines(item: LineDict) -> dict[str, int]:
+    lines = dict(item.key_lines)
+    change = item.get("change")
+    if isinstance(change, LineDict):
+        lines.update({f"change.{k}": v for k, v in change.key_lines.items()})
+    return lines
+
+
+def _parse_change(r: _Reader, item: LineDict, where: str,
+                  factions: dict[str, Faction]) -> Change | None:
+    if "change" not in item:
+        return None
+    sub = f"{where}.change"
+    raw = r.mapping(item["change"], sub, item.line_of("change"))
+    if raw is None:
+        return None
+    r.unknown_keys(raw, {"from", "to", "factions"}, sub)
+    # "from" names only the faction: the parties of a contested "from" come from the record.
+    old = r.faction(raw.get("from"), factions, raw.line_of("from"), f"{sub}.from",
+                    allow_contested=True)
+    new = r.control(raw, "to", "factions", factions, sub)
+    if old is None or new is None:
+        return None
+    if old == new.faction and old != CONTESTED:
+        r.bad(raw.line, sub, f"from and to are the same ({old})")
+        return None
+    return Change(Control(old), new)

@@ -1,0 +1,282 @@
+"""Writing the model's state as GeoJSON, KML or CSV (for one date, or all of history).
+
+Every feature carries a ``kind``: ``area``, ``front_line``, ``place`` or ``event``.
+History exports add ``valid_from``/``valid_to`` (ISO dates, ``valid_to``
+exclusive) to every feature, the layout QGIS's temporal controller and kepler.gl
+animate.
+
+Examples
+--------
+>>> import datetime as dt
+>>> model = ControlModel.load()                                   # doctest: +SKIP
+>>> fc = date_features(model, dt.date(2016, 7, 15))               # doctest: +SKIP
+>>> sorted({f["properties"]["kind"] for f in fc})                 # doctest: +SKIP
+['area', 'event', 'front_line', 'place']
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+
+from dashboard.areas import Snapshot
+from dashboard.events import CONTESTED, UNCLAIMED, Event, Source
+from dashboard.geography import unproject
+from dashboard.model import ControlModel, Epoch
+
+FORMATS = ("geojson", "kml", "csv")
+#: Events this many days before a date (and the date itself) go with that date.
+DEFAULT_EVENT_WINDOW_DAYS = 30
+_DECIMALS = 5  # ~1 m: more digits only make the files bigger
+
+Feature = dict[str, Any]
+
+
+def _geometry(geom: Any) -> dict[str, Any]:
+    rounded = shapely.transform(unproject(geom), lambda c: np.round(c, _DECIMALS))
+    return mapping(rounded)
+
+
+def snapshot_features(snapshot: Snapshot) -> Iterator[Feature]:
+    """Area and front-line features of a snapshot (WGS84)."""
+    for area in snapshot.areas:
+        props: dict[str, Any] = {"kind": "area", "faction": area.faction,
+                                 "area_km2": round(area.area_km2, 1)}
+        if area.parties:
+            props["factions"] = list(area.parties)
+        if area.besieged_by:
+            props["besieged_by"] = area.besieged_by
+        yield {"type": "Feature", "properties": props, "geometry": _geometry(area.geometry)}
+    for line in snapshot.front_lines:
+        yield {"type": "Feature",
+               "properties": {"kind": "front_line", "factions": list(line.factions),
+                              "length_km": round(line.geometry.length / 1000, 1)},
+               "geometry": _geometry(line.geometry)}
+
+
+def _point(lon: float, lat: float) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": [round(lon, _DECIMALS), round(lat, _DECIMALS)]}
+
+
+def place_features(model: ControlModel, date: dt.date) -> Iterator[Feature]:
+    """One point per place with who held it on ``date``."""
+    anchors = set(model.history.places)
+    for place, state in zip(model.places, model.states(date), strict=True):
+        props: dict[str, Any] = {"kind": "place", "id": place.id, "name": place.name,
+                                 "name_ar": place.name_ar, "faction": state.control.faction,
+                                 "country": place.country, "governorate": place.governorate,
+                                 "recorded": place.id in anchors}
+        if state.control.parties:
+            props["factions"] = list(state.control.parties)
+        if state.besieged_by:
+            props["besieged_by"] = state.besieged_by
+        yield {"type": "Feature", "properties": props, "geometry": _point(place.lon, place.lat)}
+
+
+def source_dict(source: Source) -> dict[str, Any]:
+    """A source as plain data."""
+    return {"title": source.title, "publisher": source.publisher,
+            "date": source.date.isoformat() if source.date else None, "url": source.url}
+
+
+def event_feature(model: ControlModel, event: Event) -> Feature:
+    """An event as a point at its place."""
+    place = model.gazetteer[event.place]
+    props: dict[str, Any] = {
+        "kind": "event", "id": event.id, "date": event.date.isoformat(),
+        "date_precision": event.date_precision, "approximate": event.approximate,
+        "place": event.place, "place_name": place.name, "type": event.type,
+        "summary": event.summary, "sources": [source_dict(s) for s in event.sources]}
+    if event.change:
+        props["from"] = event.change.old.faction
+        props["to"] = event.change.new.faction
+    return {"type": "Feature", "properties": props, "geometry": _point(place.lon, place.lat)}
+
+
+def date_features(model: ControlModel, date: dt.date,
+                  window_days: int = DEFAULT_EVENT_WINDOW_DAYS) -> list[Feature]:
+    """Areas, front lines, places and recent events on one date."""
+    features = list(snapshot_features(model.snapshot(date)))
+    features += place_features(model, date)
+    since = date - dt.timedelta(days=window_days)
+    features += [event_feature(model, e) for e in model.events_between(since, date)]
+    return features
+
+
+def _dated(feature: Feature, start: dt.date, end: dt.date) -> Feature:
+    feature["properties"]["valid_from"] = start.isoformat()
+    feature["properties"]["valid_to"] = end.isoformat()
+    return feature
+
+
+def history_features(model: ControlModel, start: dt.date | None = None, end: dt.date | None = None,
+                     window_days: int = DEFAULT_EVENT_WINDOW_DAYS) -> list[Feature]:
+    """Every distinct state between two dates, each feature with ``valid_from``/``valid_to``."""
+    epochs = model.epochs(start, end)
+    features: list[Feature] = []
+    for epoch in epochs:
+        for f in snapshot_features(model.snapshot(epoch.valid_from)):
+            features.append(_dated(f, epoch.valid_from, epoch.valid_to))
+    features += _place_stretches(model, epochs)
+    first, last = epochs[0].valid_from, epochs[-1].valid_to
+    for event in model.events_between(first, last - dt.timedelta(days=1)):
+        end_shown = min(event.date + dt.timedelta(days=window_days + 1), last)
+        features.append(_dated(event_feature(model, event), event.date, end_shown))
+    return features
+
+
+def _place_stretches(model: ControlModel, epochs: list[Epoch]) -> Iterator[Feature]:
+    """Place features merged over consecutive epochs in which the place's state is unchanged."""
+    runs: dict[int, tuple[Feature, dt.date, dt.date, Any]] = {}
+    for epoch in epochs:
+        for i, feature in enumerate(place_features(model, epoch.valid_from)):
+            key = (feature["properties"]["faction"], feature["properties"].get("factions"),
+                   feature["properties"].get("besieged_by"))
+            run = runs.get(i)
+            if run and run[3] == key:
+                runs[i] = (run[0], run[1], epoch.valid_to, key)
+                continue
+            if run:
+                yield _dated(run[0], run[1], run[2])
+            runs[i] = (feature, epoch.valid_from, epoch.valid_to, key)
+    for feature, start, end, _ in runs.values():
+        yield _dated(feature, start, end)
+
+
+def to_geojson(features: Iterable[Feature]) -> str:
+    """A GeoJSON FeatureCollection (EPSG:4326)."""
+    return json.dumps({"type": "FeatureCollection", "features": list(features)},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+CSV_COLUMNS = ("kind", "id", "name", "date", "place", "lat", "lon", "faction", "type", "from", "to",
+               "summary", "sources", "valid_from", "valid_to")
+
+
+def to_csv(features: Iterable[Feature]) -> str:
+    """Places and events as CSV rows (areas and front lines have no row)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for f in features:
+        props = f["properties"]
+        if props["kind"] not in ("place", "event"):
+            continue
+        lon, lat = f["geometry"]["coordinates"]
+        row = {**props, "lat": lat, "lon": lon,
+               "name": props.get("place_name", props.get("name")),
+               "place": props.get("place", props.get("id")),
+               "sources": "; ".join(_cite(s) for s in props.get("sources", []))}
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def _cite(source: dict[str, Any]) -> str:
+    parts = [source["title"], source["publisher"], source.get("date") or "n.d.", source.get("url") or ""]
+    return ", ".join(p for p in parts if p)
+
+
+def _kml_colour(hex_rgb: str, alpha: str) -> str:
+    r, g, b = hex_rgb[1:3], hex_rgb[3:5], hex_rgb[5:7]
+    return f"{alpha}{b}{g}{r}".lower()
+
+
+_SPECIAL_COLOURS = {CONTESTED: "#ff9800", UNCLAIMED: "#bdbdbd"}
+
+
+def to_kml(features: Iterable[Feature], colours: dict[str, str]) -> str:
+    """KML with one folder per kind; colours by faction; time spans where features have them."""
+    colours = {**_SPECIAL_COLOURS, **colours}
+    kml = ET.Element("kml", xmlns="http://www.opengis.net/kml/2.2")
+    doc = ET.SubElement(kml, "Document")
+    ET.SubElement(doc, "name").text = "frontlines"
+    for faction, colour in sorted(colours.items()):
+        style = ET.SubElement(doc, "Style", id=f"f-{faction}")
+        ET.SubElement(ET.SubElement(style, "LineStyle"), "color").text = _kml_colour(colour, "ff")
+        ET.SubElement(ET.SubElement(style, "PolyStyle"), "color").text = _kml_colour(colour, "80")
+        ET.SubElement(ET.SubElement(style, "IconStyle"), "color").text = _kml_colour(colour, "ff")
+    folders: dict[str, ET.Element] = {}
+    for f in features:
+        props = f["properties"]
+        kind = props["kind"]
+        if kind not in folders:
+            folders[kind] = ET.SubElement(doc, "Folder")
+            ET.SubElement(folders[kind], "name").text = kind
+        _kml_placemark(folders[kind], f)
+    ET.indent(kml)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode")
+
+
+def _kml_placemark(folder: ET.Element, feature: Feature) -> None:
+    props = feature["properties"]
+    mark = ET.SubElement(folder, "Placemark")
+    kind = props["kind"]
+    label = {"area": props.get("faction"), "front_line": " / ".join(props.get("factions", [])),
+             "place": props.get("name"), "event": f"{props.get('date')} {props.get('place_name')}"}[kind]
+    ET.SubElement(mark, "name").text = str(label)
+    if kind == "event":
+        ET.SubElement(mark, "description").text = props["summary"] + "\n" + "\n".join(
+            _cite(s) for s in props["sources"])
+    faction = props.get("faction") or (props.get("factions") or [None])[0]
+    if kind != "event" and faction:
+        ET.SubElement(mark, "styleUrl").text = f"#f-{faction}"
+    if "valid_from" in props:
+        span = ET.SubElement(mark, "TimeSpan")
+        ET.SubElement(span, "begin").text = props["valid_from"]
+        ET.SubElement(span, "end").text = props["valid_to"]
+    data = ET.SubElement(mark, "ExtendedData")
+    for key, value in props.items():
+        if key in ("sources", "summary") or value is None:
+            continue
+        item = ET.SubElement(data, "Data", name=key)
+        ET.SubElement(item, "value").text = ", ".join(value) if isinstance(value, list) else str(value)
+    _kml_geometry(mark, feature["geometry"])
+
+
+def _ring(parent: ET.Element, tag: str, coords: list) -> None:
+    boundary = ET.SubElement(parent, tag)
+    ring = ET.SubElement(boundary, "LinearRing")
+    ET.SubElement(ring, "coordinates").text = " ".join(f"{x},{y}" for x, y in coords)
+
+
+def _kml_geometry(parent: ET.Element, geometry: dict[str, Any]) -> None:
+    gtype, coords = geometry["type"], geometry.get("coordinates")
+    if gtype == "Point":
+        ET.SubElement(ET.SubElement(parent, "Point"), "coordinates").text = f"{coords[0]},{coords[1]}"
+    elif gtype == "LineString":
+        ET.SubElement(ET.SubElement(parent, "LineString"), "coordinates").text = " ".join(
+            f"{x},{y}" for x, y in coords)
+    elif gtype == "Polygon":
+        poly = ET.SubElement(parent, "Polygon")
+        _ring(poly, "outerBoundaryIs", coords[0])
+        for hole in coords[1:]:
+            _ring(poly, "innerBoundaryIs", hole)
+    else:  # Multi* and collections
+        multi = ET.SubElement(parent, "MultiGeometry")
+        if gtype == "GeometryCollection":
+            parts = geometry["geometries"]
+        else:
+            single = gtype.removeprefix("Multi")
+            parts = [{"type": single, "coordinates": c} for c in coords]
+        for part in parts:
+            _kml_geometry(multi, part)
+
+
+def render(features: list[Feature], fmt: str, colours: dict[str, str]) -> str:
+    """Serialise features in one of :data:`FORMATS`."""
+    if fmt == "geojson":
+        return to_geojson(features)
+    if fmt == "kml":
+        return to_kml(features, colours)
+    if fmt == "csv":
+        return to_csv(features)
+    raise ValueError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")

@@ -1,0 +1,105 @@
+"""Static geography: country outlines, governorates, rivers, and the map projection.
+
+All measuring is done in one Lambert azimuthal equal-area projection centred on
+the theatre, so areas come out in true km2 and distances in metres.
+
+Examples
+--------
+>>> x, y = to_projected(42.0, 34.0)
+>>> round(x), round(y)
+(0, 0)
+>>> [round(v, 6) for v in to_lonlat(x, y)]
+[42.0, 34.0]
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
+
+from dashboard import paths
+
+EQUAL_AREA_CRS = "+proj=laea +lat_0=34 +lon_0=42 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+FOCUS_COUNTRIES = ("SY", "IQ")
+
+_FORWARD = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)
+_BACKWARD = Transformer.from_crs(EQUAL_AREA_CRS, "EPSG:4326", always_xy=True)
+
+
+def to_projected(lon: Any, lat: Any) -> tuple[Any, Any]:
+    """Project longitude/latitude (degrees) to equal-area x/y (metres)."""
+    return _FORWARD.transform(lon, lat)
+
+
+def to_lonlat(x: Any, y: Any) -> tuple[Any, Any]:
+    """Inverse of :func:`to_projected`."""
+    return _BACKWARD.transform(x, y)
+
+
+def _transform_coords(transformer: Transformer):
+    def apply(coords: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+    return apply
+
+
+def project(geometry: Any) -> Any:
+    """Project WGS84 geometries (one or an array) to the equal-area CRS."""
+    return shapely.transform(geometry, _transform_coords(_FORWARD))
+
+
+def unproject(geometry: Any) -> Any:
+    """Project equal-area geometries (one or an array) back to WGS84."""
+    return shapely.transform(geometry, _transform_coords(_BACKWARD))
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A geometry (WGS84) with its properties, as read from a GeoJSON file."""
+
+    geometry: BaseGeometry
+    properties: dict[str, Any]
+
+
+def read_features(path: Path) -> list[Feature]:
+    """Read a GeoJSON FeatureCollection into :class:`Feature` objects."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [Feature(shapely.geometry.shape(f["geometry"]), f.get("properties") or {})
+            for f in data["features"]]
+
+
+@cache
+def countries(geodata: Path = paths.GEODATA) -> list[Feature]:
+    """Syria, Iraq and their neighbours (property ``role``: ``focus`` or ``context``)."""
+    return read_features(geodata / "countries.geojson")
+
+
+@cache
+def governorates(geodata: Path = paths.GEODATA) -> list[Feature]:
+    """The governorates of Syria and Iraq."""
+    return read_features(geodata / "governorates.geojson")
+
+
+@cache
+def rivers(geodata: Path = paths.GEODATA) -> list[Feature]:
+    """Named main rivers (Euphrates, Tigris, Khabur, ...)."""
+    return read_features(geodata / "rivers.geojson")
+
+
+@cache
+def outlines(geodata: Path = paths.GEODATA) -> dict[str, BaseGeometry]:
+    """Projected outlines of Syria and Iraq by ISO code (``SY``, ``IQ``)."""
+    found = {f.properties["iso_a2"]: f.geometry for f in countries(geodata)
+             if f.properties.get("iso_a2") in FOCUS_COUNTRIES}
+    missing = set(FOCUS_COUNTRIES) - set(found)
+    if missing:
+        raise ValueError(f"{geodata / 'countries.geojson'}: no outline for {', '.join(sorted(missing))}")
+    return {iso: shapely.make_valid(project(geom)) for iso, geom in found.items()}

@@ -1,0 +1,137 @@
+"""The control model: every place's holder, areas and front lines on any date.
+
+Places named in ``events.yaml`` (the *anchors*) have their own recorded history.
+Every other place of the gazetteer follows its nearest anchor in the same
+country: a village is taken to be held by whoever holds the nearest town whose
+control is recorded.  The state of the map changes only on the dates of events
+that change control, so a snapshot is computed once per distinct state
+(an *epoch*) and reused for every day in it.
+
+Examples
+--------
+>>> import datetime as dt
+>>> model = ControlModel.load()                                 # doctest: +SKIP
+>>> model.state_of("fallujah", dt.date(2016, 5, 22)).control.faction  # doctest: +SKIP
+'isis'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dashboard import paths
+from dashboard.areas import CellKey, Snapshot, Tessellation
+from dashboard.control import ControlHistory, PlaceState
+from dashboard.events import Event, EventRecord
+from dashboard.geography import outlines, to_projected
+from dashboard.places import Gazetteer, Place, read_places
+from dashboard.validation import load_record
+
+
+@dataclass(frozen=True)
+class ModelParameters:
+    """Tunable parameters of the area model (see the README)."""
+
+    #: How far a place's holder claims the land around it.  Land farther than this
+    #: from every place stays unclaimed.
+    claim_radius_km: float = 30.0
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """A stretch of days with one map: ``valid_from`` inclusive, ``valid_to`` exclusive."""
+
+    number: int
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+class ControlModel:
+    """Control of places, areas and front lines on any date of the record."""
+
+    def __init__(self, gazetteer: Gazetteer, record: EventRecord, history: ControlHistory,
+                 params: ModelParameters = ModelParameters(), geodata: Path = paths.GEODATA):
+        self.gazetteer = gazetteer
+        self.record = record
+        self.history = history
+        self.params = params
+        self.places: list[Place] = list(gazetteer)
+        self._index = {p.id: i for i, p in enumerate(self.places)}
+        x, y = to_projected(np.array([p.lon for p in self.places]), np.array([p.lat for p in self.places]))
+        self.xy = np.column_stack([x, y])
+        self.leaders = self._leaders()
+        self.tessellation = Tessellation(self.xy, [p.country for p in self.places], outlines(geodata),
+                                         params.claim_radius_km * 1000)
+        self._snapshots: dict[int, Snapshot] = {}
+
+    @classmethod
+    def load(cls, events: Path | str = paths.EVENTS, geodata: Path = paths.GEODATA,
+             params: ModelParameters = ModelParameters()) -> ControlModel:
+        """Read the gazetteer and events; raise :class:`~dashboard.problems.DataError` if invalid."""
+        gazetteer = read_places(Path(geodata) / "places.csv")
+        record, history = load_record(events, gazetteer)
+        return cls(gazetteer, record, history, params, Path(geodata))
+
+    def _leaders(self) -> np.ndarray:
+        """Index of the anchor each place follows (itself for an anchor)."""
+        anchors = np.array(sorted(self._index[p] for p in self.history.places), dtype=int)
+        countries = np.array([p.country for p in self.places])
+        leaders = np.empty(len(self.places), dtype=int)
+        for i in range(len(self.places)):
+            same = anchors[countries[anchors] == countries[i]]
+            pool = same if len(same) else anchors
+            d2 = ((self.xy[pool] - self.xy[i]) ** 2).sum(axis=1)
+            leaders[i] = pool[int(np.argmin(d2))]
+        return leaders
+
+    def leader_of(self, place_id: str) -> Place:
+        """The anchor whose control a place follows (the place itself for an anchor)."""
+        return self.places[self.leaders[self._index[place_id]]]
+
+    def epoch(self, date: dt.date) -> Epoch:
+        """The distinct state in force on ``date``."""
+        n = self.history.epoch(date)
+        dates = self.history.change_dates
+        end = dates[n + 1] if n + 1 < len(dates) else self.record.end + dt.timedelta(days=1)
+        return Epoch(n, dates[n], end)
+
+    def epochs(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Epoch]:
+        """Every distinct state between two dates (inclusive), clipped to them."""
+        start = start or self.record.start
+        end = end or self.record.end
+        out = []
+        first = self.history.epoch(start)
+        for n in range(first, self.history.epoch(end) + 1):
+            e = self.epoch(self.history.change_dates[n])
+            out.append(Epoch(n, max(e.valid_from, start), min(e.valid_to, end + dt.timedelta(days=1))))
+        return out
+
+    def states(self, date: dt.date) -> list[PlaceState]:
+        """State of every place of the gazetteer on ``date``, in gazetteer order."""
+        anchor_states = {i: self.history.at(self.places[i].id, date) for i in set(self.leaders.tolist())}
+        return [anchor_states[leader] for leader in self.leaders]
+
+    def state_of(self, place_id: str, date: dt.date) -> PlaceState:
+        """State of one place (any id in the gazetteer) on ``date``."""
+        return self.history.at(self.leader_of(place_id).id, date)
+
+    def snapshot(self, date: dt.date) -> Snapshot:
+        """Areas and front lines on ``date`` (computed once per epoch)."""
+        n = self.history.epoch(date)
+        if n not in self._snapshots:
+            keys: list[CellKey] = [(s.control.faction, s.control.parties, s.besieged_by)
+                                   for s in self.states(date)]
+            self._snapshots[n] = self.tessellation.snapshot(keys)
+        return self._snapshots[n]
+
+    def area_by_faction(self, date: dt.date) -> dict[str, float]:
+        """km2 held by each faction on ``date`` (plus ``contested`` and ``unclaimed``)."""
+        return self.snapshot(date).area_by_faction()
+
+    def events_between(self, start: dt.date, end: dt.date) -> list[Event]:
+        """Events dated from ``start`` to ``end`` inclusive, in date order."""
+        return sorted((e for e in self.record.events if start <= e.date <= end), key=lambda e: e.date)

@@ -1,0 +1,78 @@
+"""Checking ``events.yaml`` against the gazetteer and itself.
+
+Every problem is reported at once, each with file, line, field and a plain
+message; :func:`load_record` refuses invalid data by raising
+:class:`~dashboard.problems.DataError` with the same messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dashboard.control import ControlHistory, replay
+from dashboard.events import EventRecord, parse_events
+from dashboard.places import Gazetteer, UnknownPlace
+from dashboard.problems import DataError, Problem
+from dashboard.yamlfile import load_yaml_text
+
+
+def check_record(record: EventRecord, gazetteer: Gazetteer) -> tuple[ControlHistory, list[Problem]]:
+    """Cross-check a parsed record: places, duplicate ids, continuity of control, sieges."""
+    problems: list[Problem] = []
+    for holding in record.baseline:
+        _check_place(record.path, holding.line, "baseline.place", holding.place, gazetteer, problems)
+    seen: dict[str, int] = {}
+    for event in record.events:
+        if event.id in seen:
+            problems.append(Problem(record.path, event.line_of("id"), f"event {event.id}.id",
+                                    f"duplicate id (first on line {seen[event.id]})"))
+        seen.setdefault(event.id, event.line)
+        _check_place(record.path, event.line_of("place"), f"event {event.id}.place", event.place, gazetteer,
+                     problems)
+    history, continuity = replay(record)
+    return history, problems + continuity
+
+
+def _check_place(path: str, line: int, field: str, place_id: str, gazetteer: Gazetteer,
+                 problems: list[Problem]) -> None:
+    if place_id in gazetteer:
+        return
+    try:
+        meant = gazetteer.resolve(place_id)
+    except UnknownPlace as exc:
+        problems.append(Problem(path, line, field, str(exc)))
+        return
+    problems.append(Problem(path, line, field,
+                            f"unknown place id {place_id!r} (did you mean: {meant.id}?)"))
+
+
+def read_record(path: Path | str, gazetteer: Gazetteer
+                ) -> tuple[EventRecord | None, ControlHistory | None, list[Problem]]:
+    """Read and check an events file; return the record, its history and all problems."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, None, [Problem(name, None, "", f"cannot read file: {exc}")]
+    try:
+        doc = load_yaml_text(text, name)
+    except DataError as exc:
+        return None, None, list(exc.problems)
+    record, problems = parse_events(doc, name)
+    if record is None:
+        return None, None, problems
+    history, more = check_record(record, gazetteer)
+    return record, history, sorted(problems + more, key=lambda p: (p.line or 0, p.field))
+
+
+def validate(path: Path | str, gazetteer: Gazetteer) -> list[Problem]:
+    """Return every problem in an events file (empty when it is valid)."""
+    return read_record(path, gazetteer)[2]
+
+
+def load_record(path: Path | str, gazetteer: Gazetteer) -> tuple[EventRecord, ControlHistory]:
+    """Read an events file, raising :class:`DataError` if anything is wrong."""
+    record, history, problems = read_record(path, gazetteer)
+    if problems or record is None or history is None:
+        raise DataError(problems)
+    return record, history
