@@ -109,6 +109,7 @@ RIVERS: tuple[River, ...] = (
         (47.15, 31.84),  # Amarah
         (47.42, 31.00),  # Qurna
     )),
+    # Shatt al-Arab: Qurna, Basra, the Gulf at Fao.
     River("Shatt al-Arab", "شط العرب", ((47.42, 31.00), (47.84, 30.52), (48.52, 29.95))),
     River("Khabur", "الخابور", (
         (40.07, 36.85),  # Ras al-Ayn
@@ -116,10 +117,14 @@ RIVERS: tuple[River, ...] = (
         (40.73, 36.06),  # Shaddadi
         (40.43, 35.15),  # Busayrah, meets the Euphrates
     )),
-    River("Jaghjagh", "جقجق", ((41.23, 37.05), (40.75, 36.50))),  # Qamishli -> Hasakah
-    River("Great Zab", "الزاب الكبير", ((44.25, 36.68), (43.68, 36.27), (43.35, 35.99))),
+    # Great Zab: from the Turkish border, round the bend at Bekhme, past Eski Kalak.
+    River("Great Zab", "الزاب الكبير", ((43.72, 37.20), (44.30, 36.75), (43.68, 36.27),
+                                        (43.35, 35.99))),
+    # Little Zab: Dukan lake, Altun Kupri, the Tigris.
     River("Little Zab", "الزاب الصغير", ((44.95, 35.95), (44.15, 35.76), (43.32, 35.22))),
+    # Diyala: Derbendikhan, Jalawla, Baqubah, the Tigris below Baghdad.
     River("Diyala", "ديالى", ((45.70, 35.10), (45.17, 34.28), (44.65, 33.75), (44.51, 33.22))),
+    # Orontes: Lake Homs, Hama, Jisr al-Shughur, the Turkish border.
     River("Orontes", "العاصي", ((36.60, 34.65), (36.75, 35.13), (36.33, 35.82), (36.40, 36.15))),
 )
 
@@ -414,9 +419,9 @@ def build_network(segments: list[LineString]) -> Network:
 
 
 def shortest_path(net: Network, start: int, goal: int) -> list[tuple[int, int]]:
-    """Dijkstra over the network; return the river edges (node pairs) on the path."""
+    """Dijkstra over the network; return the edges (node pairs, bridges included) on the path."""
     best = {start: 0.0}
-    back: dict[int, tuple[int, bool]] = {}
+    back: dict[int, tuple[int, bool]] = {}  # node -> (previous node, via river)
     queue = [(0.0, start)]
     while queue:
         cost, node = heapq.heappop(queue)
@@ -434,9 +439,8 @@ def shortest_path(net: Network, start: int, goal: int) -> list[tuple[int, int]]:
         raise ValueError(f"no WDBII path between {net.nodes[start]} and {net.nodes[goal]}")
     path, node = [], goal
     while node != start:
-        prev, river = back[node]
-        if river:
-            path.append((prev, node))
+        prev = back[node][0]
+        path.append((prev, node))
         node = prev
     return path[::-1]
 
@@ -448,12 +452,17 @@ def nearest_node(net: Network, lon: float, lat: float) -> int:
 
 
 def trace_river(net: Network, river: River) -> set[tuple[int, int]]:
-    """Return the river edges from the river's first to its last waypoint."""
+    """Return the edges from the river's first to its last waypoint.
+
+    An edge walked by two consecutive legs is a detour to a waypoint lying off the river
+    (say, on a canal leaving the bank): it is dropped so no spur is left behind.
+    """
     stops = [nearest_node(net, lon, lat) for lon, lat in river.waypoints]
-    found: set[tuple[int, int]] = set()
+    walked: dict[tuple[int, int], int] = {}
     for a, b in zip(stops, stops[1:], strict=False):
-        found.update((min(e), max(e)) for e in shortest_path(net, a, b))
-    return found
+        for edge in {(min(e), max(e)) for e in shortest_path(net, a, b)}:
+            walked[edge] = walked.get(edge, 0) + 1
+    return {edge for edge, times in walked.items() if times == 1}
 
 
 def clip_region() -> BaseGeometry:

@@ -1,0 +1,146 @@
+"""The command line, end to end in a subprocess: every format parses back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import geopandas as gpd
+import pytest
+
+from dashboard import paths
+
+KML = "{http://www.opengis.net/kml/2.2}"
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "dashboard", *args], capture_output=True, text=True)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def geojson_2016(tmp_path_factory):
+    out = tmp_path_factory.mktemp("export") / "2016-07-15.geojson"
+    run("export", "--date", "2016-07-15", "--format", "geojson", "--out", str(out))
+    return out
+
+
+def test_geojson_export_reads_back_with_geopandas(geojson_2016):
+    frame = gpd.read_file(geojson_2016)
+    assert frame.crs.to_epsg() == 4326
+    kinds = set(frame["kind"])
+    assert kinds == {"area", "front_line", "place", "event"}
+    areas = frame[frame["kind"] == "area"]
+    assert {"isis", "iraq", "syria", "sdf", "krg", "opposition"} <= set(areas["faction"])
+    assert (areas["area_km2"] > 0).all()
+    assert set(areas.geom_type) <= {"Polygon", "MultiPolygon"}
+
+
+def test_geojson_feature_properties_follow_the_contract(geojson_2016):
+    features = json.loads(geojson_2016.read_text())["features"]
+    by_kind: dict[str, list[dict]] = {}
+    for f in features:
+        by_kind.setdefault(f["properties"]["kind"], []).append(f["properties"])
+    assert all(len(p["factions"]) == 2 and p["factions"][0] != p["factions"][1]
+               for p in by_kind["front_line"])
+    assert all(p["name"] and p["faction"] for p in by_kind["place"])
+    for p in by_kind["event"]:
+        assert {"date", "place", "type", "summary", "sources"} <= set(p)
+        assert "2016-06-15" <= p["date"] <= "2016-07-15"
+        assert p["sources"] and all(s["title"] and s["publisher"] for s in p["sources"])
+
+
+def test_stdout_is_the_default_output():
+    result = run("export", "--date", "2015-06-01")
+    data = json.loads(result.stdout)
+    assert data["type"] == "FeatureCollection"
+    fallujah = [f for f in data["features"] if f["properties"].get("id") == "fallujah"]
+    assert fallujah[0]["properties"]["faction"] == "isis"
+
+
+def test_kml_export_is_xml_with_every_kind(tmp_path):
+    out = tmp_path / "map.kml"
+    run("export", "--date", "2017-03-15", "--format", "kml", "--out", str(out))
+    root = ET.parse(out).getroot()
+    folders = {f.findtext(f"{KML}name"): f for f in root.iter(f"{KML}Folder")}
+    assert set(folders) == {"area", "front_line", "place", "event"}
+    assert folders["area"].find(f".//{KML}Polygon") is not None
+    names = {p.findtext(f"{KML}name") for p in folders["place"].iter(f"{KML}Placemark")}
+    assert {"Mosul", "Raqqa"} <= names
+
+
+def test_csv_export_has_places_and_events(tmp_path):
+    out = tmp_path / "rows.csv"
+    run("export", "--date", "2016-06-26", "--format", "csv", "--out", str(out))
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    kinds = {r["kind"] for r in rows}
+    assert kinds == {"place", "event"}
+    fallujah = next(r for r in rows if r["kind"] == "place" and r["place"] == "fallujah")
+    assert fallujah["faction"] == "iraq"
+    assert all(r["sources"] for r in rows if r["kind"] == "event")
+
+
+def test_history_export_dates_every_feature(tmp_path):
+    out = tmp_path / "history.geojson"
+    run("export", "--history", "--from", "2016-01-01", "--to", "2016-12-31", "--out", str(out))
+    features = json.loads(out.read_text())["features"]
+    assert all(f["properties"]["valid_from"] < f["properties"]["valid_to"] for f in features)
+    assert min(f["properties"]["valid_from"] for f in features) == "2016-01-01"
+    assert max(f["properties"]["valid_to"] for f in features) == "2017-01-01"
+    fallujah = sorted((f["properties"]["valid_from"], f["properties"]["faction"]) for f in features
+                      if f["properties"].get("id") == "fallujah")
+    assert [faction for _, faction in fallujah] == ["isis", "iraq"]
+    # The areas of one state tile the country: at any date exactly one area per faction.
+    on_day = [f for f in features if f["properties"]["kind"] == "area"
+              and f["properties"]["valid_from"] <= "2016-07-15" < f["properties"]["valid_to"]]
+    keys = [(f["properties"]["faction"], tuple(f["properties"].get("factions", [])),
+             f["properties"].get("besieged_by")) for f in on_day]
+    assert len(keys) == len(set(keys))
+
+
+def test_stats_prints_csv_per_faction_per_month():
+    result = run("stats", "--from", "2015-01-01", "--to", "2015-06-01", "--every", "month")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {r["date"] for r in rows} == {f"2015-0{m}-01" for m in range(1, 7)}
+    isis = [float(r["area_km2"]) for r in rows if r["faction"] == "isis"]
+    assert len(isis) == 6 and all(v > 10_000 for v in isis)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("export", "--date", "2016-02-30"), "not a date"),
+    (("export", "--date", "2021-01-01"), "outside the record"),
+    (("export", "--date", "2016-01-01", "--format", "shp"), "invalid choice"),
+    (("export",), "needs --date"),
+    (("stats", "--every", "fortnight"), "unknown step"),
+    (("--events", "/nonexistent/events.yaml", "export", "--date", "2016-01-01"), "cannot read file"),
+    (("export", "--date", "2016-01-01", "--out", "/nonexistent/dir/x.geojson"), "does not exist"),
+])
+def test_bad_input_gives_one_clear_line_and_a_non_zero_exit(args, words):
+    result = run(*args, check=False)
+    assert result.returncode != 0
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_validate_passes_on_the_real_record():
+    result = run("validate")
+    assert result.stdout.strip().endswith(": ok")
+
+
+def test_validate_lists_problems_with_file_and_line(tmp_path):
+    text = paths.EVENTS.read_text(encoding="utf-8")
+    bad = text.replace("place: fallujah", "place: Falujah", 1)
+    path = tmp_path / "events.yaml"
+    path.write_text(bad, encoding="utf-8")
+    result = run("validate", str(path), check=False)
+    assert result.returncode == 1
+    line = next(i for i, t in enumerate(bad.splitlines(), 1) if "place: Falujah" in t)
+    assert f"{path}:{line}: " in result.stderr
+    assert "did you mean: fallujah" in result.stderr
