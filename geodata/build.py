@@ -60,13 +60,15 @@ NE_SHP = "ne_10m_admin_0_countries_deu.shp"
 FOCUS = ("SYR", "IRQ")
 CONTEXT = ("TUR", "JOR", "LBN", "ISR", "PSX", "SAU", "KWT", "IRN")  # ADM0_A3 (Palestine = PSX)
 CLIP_BOX = (32.0, 27.0, 52.0, 41.0)  # lon_min, lat_min, lon_max, lat_max
-COUNTRY_TOLERANCE = 0.01  # degrees (~1 km); keeps Syria/Iraq areas within 0.1 %
+COUNTRY_TOLERANCE = 0.005  # degrees (~500 m); Syria/Iraq areas move by < 0.1 %
 EQUAL_AREA = "EPSG:6933"
 
 # --- governorates -----------------------------------------------------------------------------
-GOVERNORATE_TOLERANCE = 0.006  # degrees (~600 m)
+GOVERNORATE_TOLERANCE = 0.003  # degrees (~300 m)
 # Natural Earth names that read badly as English labels.
 GOVERNORATE_NAME_FIX = {"SY-UNDOF": "UNDOF zone", "IQ-QA": "Al-Qadisiyyah"}
+# Natural Earth features that are not governorates: places there get the nearest real one.
+NOT_GOVERNORATES = frozenset({"SY-UNDOF"})
 
 # --- rivers -----------------------------------------------------------------------------------
 GMT_REGION = "35/49/29/38"
@@ -615,8 +617,9 @@ def match_curated(entry: dict[str, Any], cities: dict[int, dict[str, Any]],
                                                   cities[g]["latitude"],
                                                   cities[g]["longitude"]) <= MATCH_RADIUS_KM}
     if not found:
-        if "lat" not in entry:
-            raise ValueError(f"curated place {entry['id']} has no GeoNames match and no lat/lon")
+        if "lat" not in entry or not entry.get("coord_source"):
+            raise ValueError(f"curated place {entry['id']} matches no GeoNames town: "
+                             "give it lat, lon and coord_source")
         return None
     # Several towns can share a name: the largest is the one people mean.
     return min(found, key=lambda g: (-cities[g]["population"], g))
@@ -624,10 +627,11 @@ def match_curated(entry: dict[str, Any], cities: dict[int, dict[str, Any]],
 
 def merge_aliases(*groups: Iterable[str], exclude: str = "") -> str:
     """Join alias groups with '|', dropping blanks, the name itself and spelling repeats."""
-    seen = {fold(exclude)} if exclude else set()
+    seen = {re.sub(r"[\s-]+", " ", fold(exclude))} if exclude else set()
     out = []
     for alias in (a.strip() for group in groups for a in group):
-        key = fold(alias)
+        key = re.sub(r"[\s-]+", " ", fold(alias))  # 'Tal\'-Afar' repeats 'Tal Afar'
+
         if alias and key not in seen and "|" not in alias:
             seen.add(key)
             out.append(alias)
@@ -702,13 +706,15 @@ def assign_ids(places: list[Place]) -> None:
 
 def assign_governorates(places: list[Place], governorates: gpd.GeoDataFrame) -> None:
     """Name the governorate containing each place, or the nearest one of its own country."""
+    real = governorates[~governorates["id"].isin(NOT_GOVERNORATES)]
     for place in places:
         point = Point(place.lon, place.lat)
-        own = governorates[governorates["country"] == place.country]
+        own = real[real["country"] == place.country]
         inside = own[own.contains(point)]
         if inside.empty:
             # Points on a coast or border can fall just outside the simplified polygons.
-            inside = own.iloc[[int(own.distance(point).to_numpy().argmin())]]
+            nearest = shapely.distance(own.geometry.to_numpy(), point).argmin()  # degrees: fine
+            inside = own.iloc[[int(nearest)]]
         place.governorate = str(inside["name"].iloc[0])
 
 

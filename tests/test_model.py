@@ -28,7 +28,8 @@ TURNING_POINTS = [
     ("mosul", "2017-08-01", "iraq"),
     ("tal-afar", "2016-01-01", "isis"),
     ("tal-afar", "2017-09-15", "iraq"),
-    ("sinjar", "2015-01-01", "isis"),
+    ("sinjar", "2014-09-01", "isis"),
+    ("sinjar", "2016-01-01", "krg"),
     ("kirkuk", "2015-01-01", "krg"),
     ("kirkuk", "2018-01-01", "iraq"),
     ("baghdad", "2016-07-03", "iraq"),
@@ -67,10 +68,11 @@ def test_west_mosul_was_not_government_held_while_the_east_was(model):
 def test_deir_ez_zor_enclave_is_besieged_until_september_2017(model):
     assert model.state_of("deir-ez-zor", D("2016-06-01")).besieged_by == "isis"
     assert model.state_of("deir-ez-zor", D("2017-10-01")).besieged_by is None
-    besieged = [a for a in model.snapshot(D("2016-06-01")).areas if a.besieged_by == "isis"]
-    assert besieged and besieged[0].faction == "syria"
     point = project(shapely.Point(model.gazetteer["deir-ez-zor"].lon, model.gazetteer["deir-ez-zor"].lat))
-    assert besieged[0].geometry.contains(point)
+    (enclave,) = [a for a in model.snapshot(D("2016-06-01")).areas if a.geometry.contains(point)]
+    assert (enclave.faction, enclave.besieged_by) == ("syria", "isis")
+    (after,) = [a for a in model.snapshot(D("2017-10-01")).areas if a.geometry.contains(point)]
+    assert (after.faction, after.besieged_by) == ("syria", None)
 
 
 DATES = [D(d) for d in ("2014-01-01", "2014-08-15", "2015-06-01", "2016-07-15", "2017-03-15",
@@ -89,10 +91,9 @@ def test_areas_and_unclaimed_land_tile_the_two_countries(model, date):
 @pytest.mark.parametrize("date", DATES, ids=str)
 def test_each_place_lies_in_its_holders_area(model, date):
     snapshot = model.snapshot(date)
-    land = shapely.union_all(list(outlines().values()))
     for place, state in zip(model.places, model.states(date), strict=True):
         point = project(shapely.Point(place.lon, place.lat))
-        if not land.contains(point):  # on the coast or the border line: outside the outline
+        if not outlines()[place.country].contains(point):  # on the coast or border: outside the outline
             continue
         holders = [a for a in snapshot.areas if a.geometry.distance(point) < 1.0]
         assert [a.faction for a in holders] == [state.control.faction], place.id
@@ -109,7 +110,9 @@ def test_front_lines_separate_factions_and_avoid_borders(model, date):
     for line in snapshot.front_lines:
         a, b = line.factions
         assert a != b and UNCLAIMED not in line.factions
-        assert line.geometry.intersection(border).length < 0.01 * line.geometry.length
+        # A front may end at the border, never run along it.
+        near_border = shapely.get_parts(line.geometry.intersection(border))
+        assert max((g.length for g in near_border), default=0) < 3000, line.factions
         # The line runs along both sides' areas.
         for side in (a, b):
             assert line.geometry.difference(by_faction[side].buffer(10)).length < 1.0

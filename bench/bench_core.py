@@ -1,0 +1,54 @@
+"""Speed of the core: one date's snapshot warm and cold, export end to end, history.
+
+Run: ``python bench/bench_core.py``.  Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from dashboard.model import ControlModel
+
+
+def timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    model = ControlModel.load()
+    print(f"load model (gazetteer, events, tessellation): {1000 * (time.perf_counter() - t0):.0f} ms")
+    epochs = model.epochs()
+    print(f"places: {len(model.places)}, recorded: {len(model.history.places)}, epochs: {len(epochs)}")
+
+    cold = [timed(lambda e=e: model.snapshot(e.valid_from)) for e in epochs[::5]]
+    warm = [timed(lambda e=e: model.snapshot(e.valid_from)) for e in epochs[::5]]
+    print(f"snapshot cold (first time a state is seen): median {1000 * statistics.median(cold):.1f} ms, "
+          f"max {1000 * max(cold):.1f} ms")
+    print(f"snapshot warm (state seen before): median {1e6 * statistics.median(warm):.1f} us")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = []
+        for _ in range(3):
+            out = Path(tmp) / "d.geojson"
+            cmd = [sys.executable, "-m", "dashboard", "export", "--date", "2016-07-15", "--out", str(out)]
+            runs.append(timed(lambda cmd=cmd: subprocess.run(cmd, check=True)))
+        print(f"export --date end to end (new process): median {statistics.median(runs):.2f} s")
+        out = Path(tmp) / "h.geojson"
+        cmd = [sys.executable, "-m", "dashboard", "export", "--history", "--out", str(out)]
+        took = timed(lambda: subprocess.run(cmd, check=True))
+        print(f"export --history end to end: {took:.1f} s, {out.stat().st_size / 1e6:.1f} MB")
+    date = dt.date(2016, 7, 15)
+    print(f"IS area on {date}: {model.area_by_faction(date).get('isis', 0):,.0f} km2")
+
+
+if __name__ == "__main__":
+    main()
