@@ -89,6 +89,9 @@ class Holding:
     sources: tuple[Source, ...]
     note: str = ""
     line: int = 0
+    #: Control of a *local* place (a base, a camp, one district of a city) says nothing about the
+    #: villages around it: they follow the nearest place that is not local.
+    local: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ class EventRecord:
 _TOP_KEYS = {"factions", "start", "end", "baseline", "events"}
 _EVENT_KEYS = {"id", "date", "date_precision", "approximate", "place", "type", "change",
                "besieged_by", "summary", "note", "sources"}
-_HOLDING_KEYS = {"place", "faction", "factions", "note", "sources"}
+_HOLDING_KEYS = {"place", "faction", "factions", "note", "sources", "local"}
 _SOURCE_KEYS = {"title", "publisher", "date", "url"}
 
 
@@ -293,9 +296,13 @@ def _parse_holding(r: _Reader, item: LineDict, where: str,
     place = r.text(item, "place", where)
     control = r.control(item, "faction", "factions", factions, where)
     sources = r.sources(item, where)
+    local = item.get("local", False)
+    if not isinstance(local, bool):
+        r.bad(item.line_of("local"), f"{where}.local", "expected true or false")
     if not place or control is None:
         return None
-    return Holding(place, control, sources, r.text(item, "note", where, required=False), item.line)
+    return Holding(place, control, sources, r.text(item, "note", where, required=False), item.line,
+                   bool(local))
 
 
 def _parse_event(r: _Reader, item: LineDict, where: str, factions: dict[str, Faction],

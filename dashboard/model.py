@@ -38,7 +38,7 @@ class ModelParameters:
 
     #: How far a place's holder claims the land around it.  Land farther than this
     #: from every place stays unclaimed.
-    claim_radius_km: float = 30.0
+    claim_radius_km: float = 33.0
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,15 @@ class ControlModel:
 
     def _leaders(self) -> np.ndarray:
         """Index of the anchor each place follows (itself for an anchor)."""
-        anchors = np.array(sorted(self._index[p] for p in self.history.places), dtype=int)
+        local = {h.place for h in self.record.baseline if h.local}
+        anchors = np.array(sorted(self._index[p] for p in self.history.places if p not in local),
+                           dtype=int)
         countries = np.array([p.country for p in self.places])
         leaders = np.empty(len(self.places), dtype=int)
         for i in range(len(self.places)):
+            if self.places[i].id in self.history.places:
+                leaders[i] = i
+                continue
             same = anchors[countries[anchors] == countries[i]]
             pool = same if len(same) else anchors
             d2 = ((self.xy[pool] - self.xy[i]) ** 2).sum(axis=1)
