@@ -29,7 +29,11 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (ten times faster); the safe constructors either way.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):
     """SafeLoader whose mappings record line numbers and reject duplicate keys.
 
     Dates stay text (no implicit timestamps), so a bad date is reported by the
@@ -38,7 +42,7 @@ class _LineLoader(yaml.SafeLoader):
 
     yaml_implicit_resolvers: ClassVar = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
 
 
