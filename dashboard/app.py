@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import export
+from dashboard import export, paths
 from dashboard.model import ControlModel
 from dashboard.problems import DataError
 
@@ -21,20 +22,21 @@ st.set_page_config(page_title="frontlines", layout="wide")
 
 
 @st.cache_resource
-def load_model() -> ControlModel:
-    return ControlModel.load()
+def load_model(events: str, geodata: str) -> ControlModel:
+    return ControlModel.load(events, Path(geodata))
 
 
 @st.cache_data
-def features_for(date: dt.date) -> str:
-    model = load_model()
+def features_for(events: str, geodata: str, date: dt.date) -> str:
+    model = load_model(events, geodata)
     return export.to_geojson(export.snapshot_features(model.snapshot(date)))
 
 
 def main() -> None:
     st.title("frontlines")
+    sources = (str(paths.EVENTS), str(paths.GEODATA))
     try:
-        model = load_model()
+        model = load_model(*sources)
     except DataError as exc:
         st.error("The data files are invalid:")
         st.code("\n".join(str(p) for p in exc.problems), language=None)
@@ -46,7 +48,7 @@ def main() -> None:
     fmap = folium.Map(location=[34.5, 41.5], zoom_start=6, tiles=None)
     layer = folium.FeatureGroup(name=f"control {date}")
     folium.GeoJson(
-        json.loads(features_for(date)),
+        json.loads(features_for(*sources, date)),
         style_function=lambda f: {
             "fillColor": colours.get(f["properties"].get("faction"), "#bdbdbd"),
             "color": "#000000" if f["properties"]["kind"] == "front_line" else "#555555",
