@@ -38,7 +38,7 @@ class ModelParameters:
 
     #: How far a place's holder claims the land around it.  Land farther than this
     #: from every place stays unclaimed.
-    claim_radius_km: float = 33.0
+    claim_radius_km: float = 31.75
 
 
 @dataclass(frozen=True)
