@@ -66,8 +66,7 @@ def main() -> None:
     date = st.slider("Date", min_value=record.start, max_value=record.end, key="date",
                      format="YYYY-MM-DD")
     st.query_params["date"] = date.isoformat()
-    colours = {fid: f.colour for fid, f in record.factions.items()}
-    layer = mapview.control_layer(features_for(*sources, date), colours, f"control on {date}")
+    layer = mapview.control_layer(features_for(*sources, date), record.colours, f"control on {date}")
     st_folium(mapview.base_map(Path(sources[1])), key="map", feature_group_to_add=layer, height=620,
               use_container_width=True, returned_objects=[])
     areas = model.area_by_faction(date)

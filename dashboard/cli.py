@@ -95,8 +95,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         features = export.history_features(model, start, end, args.window)
     else:
         features = export.date_features(model, _check_in_range(model, args.date, "--date"), args.window)
-    colours = {fid: f.colour for fid, f in model.record.factions.items()}
-    write_output(export.render(features, args.format, colours), args.out)
+    write_output(export.render(features, args.format, model.record.colours), args.out)
     return 0
 
 

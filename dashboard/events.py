@@ -42,6 +42,8 @@ from dashboard.yamlfile import LineDict
 
 CONTESTED = "contested"
 UNCLAIMED = "unclaimed"
+#: Colours of the two pseudo-factions; faction colours come from the record (see EventRecord.colours).
+SPECIAL_COLOURS = {CONTESTED: "#8e24aa", UNCLAIMED: "#ffffff"}
 EVENT_TYPES = ("capture", "offensive", "siege", "siege_broken", "bombing", "evacuation", "other")
 DATE_PRECISIONS = ("day", "month")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -127,6 +129,11 @@ class EventRecord:
     end: dt.date
     baseline: tuple[Holding, ...]
     events: tuple[Event, ...] = field(default_factory=tuple)
+
+    @property
+    def colours(self) -> dict[str, str]:
+        """Colour of every area category: each faction, ``contested`` and ``unclaimed``."""
+        return {**SPECIAL_COLOURS, **{fid: f.colour for fid, f in self.factions.items()}}
 
 
 _TOP_KEYS = {"factions", "start", "end", "baseline", "events"}

@@ -29,7 +29,7 @@ import shapely
 from shapely.geometry import mapping
 
 from dashboard.areas import Snapshot
-from dashboard.events import CONTESTED, UNCLAIMED, Event, Source
+from dashboard.events import Event, Source
 from dashboard.geography import unproject
 from dashboard.model import ControlModel, Epoch
 
@@ -190,12 +190,8 @@ def _kml_colour(hex_rgb: str, alpha: str) -> str:
     return f"{alpha}{b}{g}{r}".lower()
 
 
-_SPECIAL_COLOURS = {CONTESTED: "#ff9800", UNCLAIMED: "#bdbdbd"}
-
-
 def to_kml(features: Iterable[Feature], colours: dict[str, str]) -> str:
-    """KML with one folder per kind; colours by faction; time spans where features have them."""
-    colours = {**_SPECIAL_COLOURS, **colours}
+    """KML with one folder per kind; ``colours`` by area category (``EventRecord.colours``)."""
     kml = ET.Element("kml", xmlns="http://www.opengis.net/kml/2.2")
     doc = ET.SubElement(kml, "Document")
     ET.SubElement(doc, "name").text = "frontlines"

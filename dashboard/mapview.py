@@ -22,7 +22,6 @@ LEAFLET_VERSION = "1.9.4"
 STATIC_URL = f"/app/static/leaflet-{LEAFLET_VERSION}"
 OFFLINE_JS = [("leaflet", f"{STATIC_URL}/leaflet.js")]
 OFFLINE_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
-SPECIAL_COLOURS = {CONTESTED: "#8e24aa", UNCLAIMED: "#ffffff"}
 CENTER = (34.6, 41.5)
 ZOOM = 6
 
@@ -66,8 +65,7 @@ def _collection(features: list[geography.Feature]) -> dict[str, Any]:
 
 
 def control_layer(features: list[dict[str, Any]], colours: dict[str, str], label: str) -> folium.FeatureGroup:
-    """Areas, front lines and places of one date as a feature group."""
-    colours = {**SPECIAL_COLOURS, **colours}
+    """Areas, front lines and places of one date; ``colours`` by area category (``EventRecord.colours``)."""
     group = folium.FeatureGroup(name=label)
     areas = [f for f in features if f["properties"]["kind"] == "area"
              and f["properties"]["faction"] != UNCLAIMED]
