@@ -2,27 +2,48 @@
 
 A thin layer over the core: it reads the same data as the CLI and only
 translates the model's output into widgets and a Folium map.  The base map is
-the same on every rerun; the date's areas, front lines and places travel in one
-feature group, so moving the slider redraws them without reloading the map.
+the same on every rerun; the date's areas, front lines, places and events travel
+in one feature group, so moving the slider redraws them without reloading the
+map (pan and zoom stay where the user left them).
+
+The URL always holds the current view (see :mod:`dashboard.links`), so copying
+it shares exactly what is on screen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
+from typing import Any
 
+import altair as alt
 import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import export, mapview, paths
+from dashboard.changes import change_totals, land_changes
+from dashboard.events import CONTESTED, EVENT_TYPES, UNCLAIMED
+from dashboard.labels import map_labels
+from dashboard.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_link
 from dashboard.model import ControlModel
+from dashboard.places import UnknownPlace
 from dashboard.problems import DataError
+from dashboard.stats import date_range
 
 DEFAULT_DATE = dt.date(2016, 7, 15)
+PLACE_ZOOM = 9
+LAYER_NAMES = {"areas": "Control areas", "fronts": "Front lines", "places": "Recorded places",
+               "events": "Events near the date", "osm": "OpenStreetMap tiles (online)",
+               "satellite": "Satellite imagery (online)"}
+PLAY_STEPS = {"event by event": "event", "week by week": "1W", "month by month": "1M"}
+PLAY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
 mapview.use_offline_assets()
 st.set_page_config(page_title="frontlines", layout="wide")
 
+
+# --- cached core results (plain data only: Folium objects are never cached) ---------------------
 
 @st.cache_resource
 def load_model(events: str, geodata: str) -> ControlModel:
@@ -30,26 +51,94 @@ def load_model(events: str, geodata: str) -> ControlModel:
 
 
 @st.cache_data
-def features_for(events: str, geodata: str, date: dt.date) -> list[dict]:
-    """Plain GeoJSON features of one date (cached per date; Folium objects are never cached)."""
-    return export.date_features(load_model(events, geodata), date)
+def features_for(events: str, geodata: str, date: dt.date, window: int) -> list[dict]:
+    """GeoJSON features of one date, with the events of the ``window`` days up to it."""
+    return export.date_features(load_model(events, geodata), date, window)
 
 
-def date_from_query(model: ControlModel) -> dt.date:
-    """The ``date`` query parameter, or the default with a visible warning when it is invalid."""
-    raw = st.query_params.get("date")
-    if raw is None:
-        return DEFAULT_DATE
-    try:
-        date = dt.date.fromisoformat(raw)
-    except ValueError:
-        st.warning(f"Ignoring date={raw!r} in the link: not a date (YYYY-MM-DD).")
-        return DEFAULT_DATE
-    if not model.record.start <= date <= model.record.end:
-        st.warning(f"Ignoring date={raw} in the link: outside {model.record.start} .. {model.record.end}.")
-        return DEFAULT_DATE
-    return date
+@st.cache_data
+def changes_for(events: str, geodata: str, since: dt.date, until: dt.date) -> tuple[list[dict], list[dict]]:
+    """Changed land as features, and gained/lost km2 per faction as table rows."""
+    shifts = land_changes(load_model(events, geodata), since, until)
+    rows = [{"faction": b.faction, "gained km²": round(b.gained_km2), "lost km²": round(b.lost_km2),
+             "net km²": round(b.net_km2)} for b in change_totals(shifts).values()]
+    return export.change_features(shifts), rows
 
+
+@st.cache_data
+def area_rows(events: str, geodata: str) -> list[dict]:
+    """km2 per faction at the start of every distinct state (a step series)."""
+    model = load_model(events, geodata)
+    history = model.area_history()
+    rows = [{"date": epoch.valid_from, "faction": f, "km2": round(km2)}
+            for epoch, areas in history for f, km2 in areas.items() if f != UNCLAIMED]
+    last_areas = history[-1][1]
+    rows += [{"date": model.record.end, "faction": f, "km2": round(km2)}
+             for f, km2 in last_areas.items() if f != UNCLAIMED]
+    return rows
+
+
+@st.cache_data
+def labels_for(events: str, geodata: str) -> list:
+    model = load_model(events, geodata)
+    local = {h.place for h in model.record.baseline if h.local}
+    return map_labels(model.places, set(model.history.places) - local)
+
+
+# --- state ------------------------------------------------------------------------------------
+
+def first_view(model: ControlModel) -> View:
+    """The view the URL asks for; warnings for what it got wrong are kept to show on this run."""
+    record = model.record
+    limits = LinkLimits(record.start, record.end, [*record.factions, CONTESTED], model.gazetteer.places)
+    view, warnings = read_link(st.query_params.to_dict(), View(date=DEFAULT_DATE), limits)
+    st.session_state["link_warnings"] = warnings
+    return view
+
+
+def init_state(model: ControlModel) -> None:
+    """Seed the widgets from the link, once per session."""
+    if "view" in st.session_state:
+        return
+    view = first_view(model)
+    place = model.gazetteer.places.get(view.place) if view.place else None
+    st.session_state.update({
+        "view": view,
+        "date": view.date,
+        "compare_on": view.compare is not None,
+        "compare": view.compare or dt.date(view.date.year, 1, 1),
+        "window": view.window,
+        "factions": list(view.factions if view.factions is not None else [*model.record.factions, CONTESTED]),
+        "types": list(view.types if view.types is not None else EVENT_TYPES),
+        "layers": list(view.layers),
+        "place_query": _place_text(model, place) if place else "",
+        "map_target": (view.lat, view.lon, view.zoom),
+        "map_seen": (view.lat, view.lon, view.zoom),
+        "playing": False,
+    })
+
+
+def _place_text(model: ControlModel, place: Any) -> str:
+    """What to put in the search box for a place: its name, or its id when the name means another place."""
+    return place.name if model.gazetteer.resolve(place.name).id == place.id else place.id
+
+
+def go_to(date: dt.date | None) -> None:
+    """Move the slider (only from callbacks, or before the slider exists on this run)."""
+    if date is not None:
+        st.session_state["date"] = date
+
+
+def step_from(model: ControlModel, date: dt.date, step: str, forward: bool = True) -> dt.date | None:
+    """The date one play/jump step away, or ``None`` at the end of the record."""
+    shown = [e for e in model.record.events if e.type in st.session_state["types"]]
+    if step == "event":
+        return model.next_event_date(date, shown) if forward else model.previous_event_date(date, shown)
+    later = [d for d in date_range(date, model.record.end, step)][1:2]
+    return later[0] if later else None
+
+
+# --- page -------------------------------------------------------------------------------------
 
 def main() -> None:
     st.title("frontlines")
@@ -60,19 +149,193 @@ def main() -> None:
         st.error("The data files are invalid:")
         st.code("\n".join(str(p) for p in exc.problems), language=None)
         return
+    init_state(model)
+    if "pending_date" in st.session_state:  # set by the player on the previous run
+        go_to(st.session_state.pop("pending_date"))
+    for warning in st.session_state.pop("link_warnings", []):
+        st.warning(warning)
     record = model.record
-    if "date" not in st.session_state:
-        st.session_state["date"] = date_from_query(model)
-    date = st.slider("Date", min_value=record.start, max_value=record.end, key="date",
-                     format="YYYY-MM-DD")
-    st.query_params["date"] = date.isoformat()
-    layer = mapview.control_layer(features_for(*sources, date), record.colours, f"control on {date}")
-    st_folium(mapview.base_map(Path(sources[1])), key="map", feature_group_to_add=layer, height=620,
-              use_container_width=True, returned_objects=[])
-    areas = model.area_by_faction(date)
-    st.caption(f"Control on {date.isoformat()}. Sources: events.yaml; geography: Natural Earth, GeoNames "
-               "(CC BY 4.0), GSHHG.")
-    st.table({"faction": list(areas), "km²": [round(v) for v in areas.values()]})
+
+    with st.sidebar:
+        controls(model)
+    date = time_controls(model)
+    view = current_view(model, date)
+
+    features = export.select(features_for(*sources, date, view.window), view.factions, view.types)
+    change_rows: list[dict] = []
+    if view.compare:
+        change_features, change_rows = changes_for(*sources, view.compare, date)
+        features += export.select(change_features, view.factions)
+    place = searched_place(model)
+    layer = mapview.date_layer(features, record.colours, date, compare=view.compare, layers=view.layers,
+                               highlight=place.id if place else None)
+    factions = {fid: (f.name, f.colour) for fid, f in record.factions.items()}
+    fmap = mapview.base_map(Path(sources[1]), labels_for(*sources), factions,
+                            tiles=[t for t in view.layers if t in mapview.TILES])
+    lat, lon, zoom = st.session_state["map_target"]
+    seen = st_folium(fmap, key="map", feature_group_to_add=layer, height=640, use_container_width=True,
+                     center=(lat, lon), zoom=zoom, returned_objects=["center", "zoom"])
+    remember_map_view(seen)
+    view = view.with_(place=place.id if place else None)
+    publish(view)
+    st.caption(f"Control on {mapview.long_date(date)}. Sources: the events in events.yaml (each with its "
+               "sources); borders: Natural Earth; rivers: GSHHG; places: GeoNames (CC BY 4.0).")
+    below_map(model, sources, date, view, change_rows, place)
+    play(model, date)
+
+
+def controls(model: ControlModel) -> None:
+    record = model.record
+    st.header("Show")
+    st.multiselect("Layers", LAYERS, key="layers", format_func=LAYER_NAMES.__getitem__)
+    names = {**{fid: f.name for fid, f in record.factions.items()}, CONTESTED: "contested"}
+    st.multiselect("Factions", list(names), key="factions", format_func=names.__getitem__)
+    st.multiselect("Event types", EVENT_TYPES, key="types", format_func=lambda t: t.replace("_", " "))
+    st.selectbox("Events from the last", WINDOWS, key="window", format_func=lambda d: f"{d} days")
+    st.header("Compare")
+    st.checkbox("Highlight changes since", key="compare_on")
+    st.date_input("Comparison date", key="compare", min_value=record.start, max_value=record.end,
+                  disabled=not st.session_state["compare_on"], format="YYYY-MM-DD")
+    st.header("Find a place")
+    st.text_input("Name (any spelling, English or Arabic)", key="place_query",
+                  placeholder="e.g. Deir al-Zour, الرقة, Falluja")
+
+
+def time_controls(model: ControlModel) -> dt.date:
+    record = model.record
+    back, slider, forward, player = st.columns([1, 8, 1, 2], vertical_alignment="bottom")
+    back.button("◀ Previous event", use_container_width=True, key="previous",
+                on_click=lambda: go_to(step_from(model, st.session_state["date"], "event", forward=False)))
+    forward.button("Next event ▶", use_container_width=True, key="next",
+                   on_click=lambda: go_to(step_from(model, st.session_state["date"], "event")))
+    with player:
+        playing = st.session_state["playing"]
+        st.button("⏸ Pause" if playing else "▶ Play", key="play", use_container_width=True,
+                  on_click=lambda: st.session_state.update(playing=not playing))
+        with st.popover("Speed", use_container_width=True):
+            st.selectbox("Step", list(PLAY_STEPS), key="play_step", index=2)
+            st.select_slider("Seconds per step", PLAY_DELAYS, key="play_delay", value=1.0)
+    return slider.slider("Date", min_value=record.start, max_value=record.end, key="date",
+                         format="YYYY-MM-DD")
+
+
+def current_view(model: ControlModel, date: dt.date) -> View:
+    """The view on screen, from the widgets and the map's last reported position."""
+    s = st.session_state
+    lat, lon, zoom = s["map_seen"]
+    return View(date=date, lat=lat, lon=lon, zoom=zoom, layers=tuple(s["layers"]),
+                compare=s["compare"] if s["compare_on"] else None,
+                factions=_unless_all(s["factions"], [*model.record.factions, CONTESTED]),
+                types=_unless_all(s["types"], EVENT_TYPES), window=s["window"])
+
+
+def _unless_all(chosen: list[str], every: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
+    return None if set(chosen) >= set(every) else tuple(chosen)
+
+
+def searched_place(model: ControlModel) -> Any:
+    """The place typed in the search box (zooming to it when it is new), or ``None``."""
+    text = st.session_state["place_query"].strip()
+    if not text:
+        st.session_state.pop("place_shown", None)
+        return None
+    try:
+        place = model.gazetteer.resolve(text)
+    except UnknownPlace as exc:
+        hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+        st.sidebar.warning(f"No place called {quote(text)}.{hint}")
+        return None
+    if st.session_state.get("place_shown") != place.id:
+        st.session_state["place_shown"] = place.id
+        st.session_state["map_target"] = (place.lat, place.lon, PLACE_ZOOM)
+    return place
+
+
+def remember_map_view(seen: Any) -> None:
+    """Keep the view the map reports (after the user pans or zooms) for the link."""
+    if isinstance(seen, dict) and seen.get("center") and seen.get("zoom"):
+        centre = seen["center"]
+        st.session_state["map_seen"] = (round(centre["lat"], 4), round(centre["lng"], 4), int(seen["zoom"]))
+
+
+def publish(view: View) -> None:
+    """Write the view into the URL (only when it changed: each write is a browser history entry)."""
+    query = view.to_query()
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def below_map(model: ControlModel, sources: tuple[str, str], date: dt.date, view: View,
+              change_rows: list[dict], place: Any) -> None:
+    record = model.record
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader("Area held, 2014–2019")
+        chart = area_chart(area_rows(*sources), record.colours, date, record)
+        st.altair_chart(chart, use_container_width=True)
+        areas = model.area_by_faction(date)
+        st.table([{"faction": f, "km²": round(km2)} for f, km2 in sorted(areas.items(), key=lambda x: -x[1])])
+    with right:
+        if view.compare:
+            st.subheader(f"Changes since {view.compare.isoformat()}")
+            if change_rows:
+                st.dataframe(change_rows, hide_index=True, use_container_width=True)
+            else:
+                st.write("No land changed hands.")
+        if place:
+            place_history(model, place, date)
+    window = dt.timedelta(days=view.window)
+    st.subheader(f"Events from {date - window} to {date + window}")
+    rows = [event_row(e) for e in model.events_between(date - window, date + window)
+            if e.type in st.session_state["types"]]
+    st.dataframe(rows, hide_index=True, use_container_width=True,
+                 column_config={"link": st.column_config.LinkColumn("first source")})
+
+
+def area_chart(rows: list[dict], colours: dict[str, str], date: dt.date, record: Any) -> alt.LayerChart:
+    factions = [f for f in [*record.factions, CONTESTED] if any(r["faction"] == f for r in rows)]
+    scale = alt.Scale(domain=factions, range=[colours[f] for f in factions])
+    lines = alt.Chart(alt.Data(values=[{**r, "date": r["date"].isoformat()} for r in rows])).mark_line(
+        interpolate="step-after").encode(
+        x=alt.X("date:T", title=None), y=alt.Y("km2:Q", title="km²"),
+        color=alt.Color("faction:N", scale=scale, title=None))
+    now = alt.Chart(alt.Data(values=[{"date": date.isoformat()}])).mark_rule(
+        color="#000000", strokeDash=[4, 3]).encode(x="date:T")
+    return alt.layer(lines, now).properties(height=280)
+
+
+def place_history(model: ControlModel, place: Any, date: dt.date) -> None:
+    st.subheader(f"{place.name}" + (f" ({place.name_ar})" if place.name_ar else ""))
+    leader = model.leader_of(place.id)
+    state = model.state_of(place.id, date)
+    st.write(f"{place.governorate}, {'Syria' if place.country == 'SY' else 'Iraq'}. "
+             f"Held by **{state.control}** on {date.isoformat()}.")
+    if leader.id != place.id:
+        st.caption(f"Not recorded itself: it follows the nearest recorded place, {leader.name}.")
+    rows = [{"from": d.isoformat(), "held by": str(s.control), "besieged by": s.besieged_by or ""}
+            for d, s in model.history.timeline(leader.id)]
+    st.dataframe(rows, hide_index=True, use_container_width=True)
+
+
+def event_row(event: Any) -> dict:
+    first = event.sources[0]
+    return {"date": event.date.isoformat() + (" (approx.)" if event.approximate else ""),
+            "place": event.place, "type": event.type.replace("_", " "),
+            "change": f"{event.change.old} → {event.change.new}" if event.change else "",
+            "summary": event.summary, "source": f"{first.title}, {first.publisher}", "link": first.url}
+
+
+def play(model: ControlModel, date: dt.date) -> None:
+    """While playing: wait, then move on one step (stopping at the end of the record)."""
+    if not st.session_state["playing"]:
+        return
+    time.sleep(st.session_state["play_delay"])
+    following = step_from(model, date, PLAY_STEPS[st.session_state["play_step"]])
+    if following is None:
+        st.session_state["playing"] = False
+    else:
+        st.session_state["pending_date"] = following
+    st.rerun()
 
 
 main()

@@ -1,6 +1,7 @@
 """Writing the model's state as GeoJSON, KML or CSV (for one date, or all of history).
 
-Every feature carries a ``kind``: ``area``, ``front_line``, ``place`` or ``event``.
+Every feature carries a ``kind``: ``area``, ``front_line``, ``place``, ``event``, or
+``change`` (land that changed hands since a comparison date).
 History exports add ``valid_from``/``valid_to`` (ISO dates, ``valid_to``
 exclusive) to every feature, the layout QGIS's temporal controller and kepler.gl
 animate.
@@ -21,7 +22,7 @@ import datetime as dt
 import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,8 @@ import shapely
 from shapely.geometry import mapping
 
 from dashboard.areas import Snapshot
-from dashboard.events import Event, Source
+from dashboard.changes import Shift
+from dashboard.events import UNCLAIMED, Event, Source
 from dashboard.geography import unproject
 from dashboard.model import ControlModel, Epoch
 
@@ -110,6 +112,43 @@ def date_features(model: ControlModel, date: dt.date,
     since = date - dt.timedelta(days=window_days)
     features += [event_feature(model, e) for e in model.events_between(since, date)]
     return features
+
+
+def change_features(shifts: Iterable[Shift]) -> list[Feature]:
+    """One feature per (old holder -> new holder) transfer of land."""
+    return [{"type": "Feature",
+             "properties": {"kind": "change", "from": s.old, "to": s.new, "area_km2": round(s.area_km2, 1)},
+             "geometry": _geometry(s.geometry)} for s in shifts]
+
+
+def select(features: Iterable[Feature], factions: Collection[str] | None = None,
+           types: Collection[str] | None = None) -> list[Feature]:
+    """Features concerning the shown ``factions`` and event ``types`` (``None``: all).
+
+    Areas and places are kept by holder, front lines and changed land if either side
+    is shown, events by type and, when they change control, if either side is shown.
+    """
+    def shown(*sides: str | None) -> bool:
+        return factions is None or any(side in factions for side in sides if side)
+
+    out = []
+    for f in features:
+        props = f["properties"]
+        kind = props["kind"]
+        if kind in ("area", "place"):
+            keep = props["faction"] == UNCLAIMED or shown(props["faction"])
+        elif kind == "front_line":
+            keep = shown(*props["factions"])
+        elif kind == "change":
+            keep = shown(props["from"], props["to"])
+        elif kind == "event":
+            keep = (types is None or props["type"] in types) and (
+                "to" not in props or shown(props["from"], props["to"]))
+        else:
+            keep = True
+        if keep:
+            out.append(f)
+    return out
 
 
 def _dated(feature: Feature, start: dt.date, end: dt.date) -> Feature:
@@ -217,7 +256,8 @@ def _kml_placemark(folder: ET.Element, feature: Feature) -> None:
     mark = ET.SubElement(folder, "Placemark")
     kind = props["kind"]
     label = {"area": props.get("faction"), "front_line": " / ".join(props.get("factions", [])),
-             "place": props.get("name"), "event": f"{props.get('date')} {props.get('place_name')}"}[kind]
+             "place": props.get("name"), "event": f"{props.get('date')} {props.get('place_name')}",
+             "change": f"{props.get('from')} -> {props.get('to')}"}[kind]
     ET.SubElement(mark, "name").text = str(label)
     if kind == "event":
         ET.SubElement(mark, "description").text = props["summary"] + "\n" + "\n".join(

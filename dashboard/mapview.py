@@ -1,29 +1,61 @@
-"""Folium rendering of the model's output: an offline base map and per-date layers.
+"""Folium rendering of the model's output: an offline base map and one layer per date.
 
-An adapter: it only translates core output (GeoJSON features, faction colours)
-into Folium objects.  The base map never depends on the date, so the Streamlit
-component keeps its iframe (and the user's pan and zoom) when the date changes;
-everything that does depend on the date goes into one feature group.
+An adapter: it only translates core output (GeoJSON features, labels, faction
+colours) into Folium objects.  The base map never depends on the date, so the
+Streamlit component keeps its iframe (and the user's pan and zoom) when the
+date changes; everything that does depend on the date goes into one feature
+group, including the script that rewrites the date stamp drawn on the map.
+
+Every piece of text from the data is HTML-escaped here, once, before it goes
+into a tooltip or popup (Folium's GeoJSON tooltips and popups insert property
+values as HTML).
+
+Examples
+--------
+>>> import datetime as dt
+>>> use_offline_assets()
+>>> fmap = base_map(labels=[], factions={"isis": ("Islamic State", "#262626")})
+>>> layer = date_layer([], {"isis": "#262626"}, dt.date(2016, 7, 15))
+>>> "fl-stamp" in fmap.get_root().render()
+True
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 import folium
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping
 
-from dashboard import geography, paths
-from dashboard.events import CONTESTED, UNCLAIMED
+from dashboard import geography, links, paths
+from dashboard.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED
+from dashboard.labels import RANK_MIN_ZOOM, Label
 
 #: Leaflet ships with the project (dashboard/static, served by Streamlit at /app/static).
 LEAFLET_VERSION = "1.9.4"
 STATIC_URL = f"/app/static/leaflet-{LEAFLET_VERSION}"
 OFFLINE_JS = [("leaflet", f"{STATIC_URL}/leaflet.js")]
 OFFLINE_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
-CENTER = (34.6, 41.5)
-ZOOM = 6
+FRONT_COLOUR = "#b71c1c"
+UNKNOWN_COLOUR = "#bdbdbd"
+#: Online tile layers (optional: they need a network).
+TILES = {
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+    "satellite": ("https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+                  "Imagery &copy; Esri, Maxar, Earthstar Geographics"),
+}
+ATTRIBUTION = ("Control: frontlines events.yaml (dated, sourced events; model in README) &middot; "
+               "Borders, governorates: Natural Earth (public domain) &middot; Rivers: GSHHG/WDBII (LGPL-3) "
+               "&middot; Places: GeoNames (CC BY 4.0)")
+EVENT_COLOURS = {"capture": "#000000", "offensive": "#1565c0", "siege": "#6a1b9a", "siege_broken": "#00897b",
+                 "bombing": "#e65100", "evacuation": "#5d4037", "other": "#616161"}
 
 
 def use_offline_assets() -> None:
@@ -32,16 +64,128 @@ def use_offline_assets() -> None:
     folium.Map.default_css = list(OFFLINE_CSS)
 
 
-def base_map(geodata: Path = paths.GEODATA, center: tuple[float, float] = CENTER,
-             zoom: int = ZOOM) -> folium.Map:
-    """Countries, governorates and rivers, with no tile layer (works with no network)."""
-    fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True,
-                      prefer_canvas=True)
+class MapFrame(MacroElement):
+    """What every map carries whatever the date: legend, date stamp box, sources, zoom-aware labels."""
+
+    _template = Template("""
+{% macro header(this, kwargs) %}
+<style>
+.fl-box {background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
+         box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 12px/1.35 system-ui, sans-serif; color: #212121;}
+#fl-stamp {font-size: 20px; font-weight: 600;}
+#fl-compare {font-size: 12px; color: #424242;}
+.fl-legend i {display: inline-block; width: 14px; height: 10px; margin-right: 5px; vertical-align: middle;
+              border: 1px solid rgba(0,0,0,.35);}
+.fl-legend .fl-line {height: 0; border: 0; border-top: 3px solid; margin-top: -2px;}
+.fl-legend .fl-dot {width: 9px; height: 9px; border-radius: 50%;}
+.leaflet-tooltip.fl-label {background: none; border: 0; box-shadow: none; padding: 0;
+  font: 600 11px system-ui, sans-serif; color: #111; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
+.leaflet-tooltip.fl-label:before {display: none;}
+.leaflet-tooltip.fl-rank-1 {font-size: 13px;}
+{% for rank, zoom in this.rank_zoom %}{% for z in range(0, zoom) %}
+[data-zoom="{{ z }}"] .fl-rank-{{ rank }} {display: none;}{% endfor %}{% endfor %}
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function (map) {
+  function box(position, html) {
+    var control = L.control({position: position});
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "fl-box");
+      div.innerHTML = html;
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    control.addTo(map);
+  }
+  box("topright", {{ this.stamp_html | tojson }});
+  box("bottomright", {{ this.legend_html | tojson }});
+  map.attributionControl.setPrefix({{ this.prefix | tojson }});
+  map.attributionControl.addAttribution({{ this.attribution | tojson }});
+  function showZoom() { map.getContainer().setAttribute("data-zoom", map.getZoom()); }
+  map.on("zoomend", showZoom);
+  showZoom();
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, legend_html: str, attribution: str = ATTRIBUTION):
+        super().__init__()
+        self._name = "MapFrame"
+        self.legend_html = legend_html
+        self.stamp_html = '<div id="fl-stamp" data-date=""></div><div id="fl-compare"></div>'
+        self.attribution = attribution
+        self.prefix = '<a href="https://leafletjs.com">Leaflet</a>'
+        self.rank_zoom = sorted(RANK_MIN_ZOOM.items())
+
+
+class DateStamp(MacroElement):
+    """Writes the layer's date (and comparison date) into the map's stamp box when the layer is added."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var stamp = document.getElementById("fl-stamp"), compare = document.getElementById("fl-compare");
+  if (stamp) {
+    stamp.textContent = {{ this.text | tojson }};
+    stamp.setAttribute("data-date", {{ this.iso | tojson }});
+  }
+  if (compare) { compare.textContent = {{ this.compare | tojson }}; }
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, date: dt.date, compare: dt.date | None = None):
+        super().__init__()
+        self._name = "DateStamp"
+        self.iso = date.isoformat()
+        self.text = long_date(date)
+        self.compare = f"changes since {long_date(compare)} highlighted" if compare else ""
+
+
+def long_date(date: dt.date) -> str:
+    """``15 July 2016``: unambiguous in every locale a briefing goes to."""
+    return f"{date.day} {date:%B %Y}"
+
+
+def legend_html(factions: dict[str, tuple[str, str]]) -> str:
+    """Legend rows for ``factions`` (id -> (name, colour)) and the map's symbols, HTML-escaped."""
+    def row(swatch: str, text: str) -> str:
+        return f"<div>{swatch}{html.escape(text)}</div>"
+
+    def fill(colour: str, style: str = "") -> str:
+        return f'<i style="background:{html.escape(colour)};{style}"></i>'
+
+    rows = [row(fill(colour), name) for name, colour in factions.values()]
+    rows += [
+        row(fill(SPECIAL_COLOURS[CONTESTED], "border:1px dashed #000"), "contested"),
+        row(fill("#ffffff", "border:2px solid #000"), "besieged (black outline)"),
+        row(f'<i class="fl-line" style="border-top-color:{FRONT_COLOUR}"></i>', "front line"),
+        row('<i class="fl-dot" style="background:#fff;border:2px solid #000"></i>', "event near the date"),
+        row(fill("#9e9e9e", "border:1.5px dashed #000"), "changed hands since comparison date"),
+    ]
+    return '<div class="fl-legend"><b>Control</b>' + "".join(rows) + "</div>"
+
+
+def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
+             factions: dict[str, tuple[str, str]] | None = None, tiles: Collection[str] = ()) -> folium.Map:
+    """Countries, governorates, rivers, city labels, legend and stamp box: the same on every date.
+
+    ``tiles`` adds online tile layers (``osm``, ``satellite``) under our geography; without
+    them the map needs no network.
+    """
+    fmap = folium.Map(location=list(links.CENTER), zoom_start=links.ZOOM, tiles=None, control_scale=True,
+                      prefer_canvas=True, min_zoom=links.ZOOM_RANGE[0], max_zoom=links.ZOOM_RANGE[1])
+    for name in links.ONLINE_LAYERS:
+        if name in tiles:
+            url, attribution = TILES[name]
+            folium.TileLayer(url, attr=attribution, name=name).add_to(fmap)
+    online = bool(tiles)
     folium.GeoJson(
         _collection(geography.countries(geodata)), name="countries",
         style_function=lambda f: {
             "fillColor": "#ffffff" if f["properties"]["role"] == "focus" else "#e8e4dc",
-            "fillOpacity": 1, "color": "#6d6d6d", "weight": 1.2},
+            "fillOpacity": 0 if online else 1, "color": "#6d6d6d", "weight": 1.2},
         tooltip=folium.GeoJsonTooltip(["name"], labels=False),
     ).add_to(fmap)
     folium.GeoJson(
@@ -53,43 +197,149 @@ def base_map(geodata: Path = paths.GEODATA, center: tuple[float, float] = CENTER
         style_function=lambda f: {"color": "#4a90c2", "weight": 1.5},
         tooltip=folium.GeoJsonTooltip(["name"], labels=False),
     ).add_to(fmap)
+    _add_labels(fmap, list(labels))
+    MapFrame(legend_html(factions or {})).add_to(fmap)
     return fmap
 
 
-def _collection(features: list[geography.Feature]) -> dict[str, Any]:
-    from shapely.geometry import mapping
+def _add_labels(fmap: folium.Map, labels: list[Label]) -> None:
+    for rank in sorted({label.rank for label in labels}):
+        points = [{"type": "Feature", "properties": {"name": html.escape(label.place.name)},
+                   "geometry": {"type": "Point", "coordinates": [label.place.lon, label.place.lat]}}
+                  for label in labels if label.rank == rank]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": points}, name=f"labels {rank}",
+            marker=folium.CircleMarker(radius=1.5, color="#212121", fill=True, fill_opacity=1, weight=0),
+            tooltip=folium.GeoJsonTooltip(["name"], labels=False, permanent=True, direction="right",
+                                          class_name=f"fl-label fl-rank-{rank}"),
+        ).add_to(fmap)
 
+
+def _collection(features: list[geography.Feature]) -> dict[str, Any]:
     return {"type": "FeatureCollection",
             "features": [{"type": "Feature", "properties": f.properties, "geometry": mapping(f.geometry)}
                          for f in features]}
 
 
-def control_layer(features: list[dict[str, Any]], colours: dict[str, str], label: str) -> folium.FeatureGroup:
-    """Areas, front lines and places of one date; ``colours`` by area category (``EventRecord.colours``)."""
-    group = folium.FeatureGroup(name=label)
-    areas = [f for f in features if f["properties"]["kind"] == "area"
-             and f["properties"]["faction"] != UNCLAIMED]
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": areas},
-        style_function=lambda f: {
-            "fillColor": colours.get(f["properties"]["faction"], "#bdbdbd"), "fillOpacity": 0.5,
-            "color": "#000000" if f["properties"].get("besieged_by") else colours.get(
-                f["properties"]["faction"], "#bdbdbd"),
-            "weight": 2 if f["properties"].get("besieged_by") else 0.5,
-            "dashArray": "6 4" if f["properties"]["faction"] == CONTESTED else None},
-        tooltip=folium.GeoJsonTooltip(["faction", "area_km2"], aliases=["held by", "km²"]),
-    ).add_to(group)
-    fronts = [f for f in features if f["properties"]["kind"] == "front_line"]
-    folium.GeoJson({"type": "FeatureCollection", "features": fronts},
-                   style_function=lambda f: {"color": "#b71c1c", "weight": 3.5}).add_to(group)
+def _features(features: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def date_layer(features: list[dict[str, Any]], colours: dict[str, str], date: dt.date, *,
+               compare: dt.date | None = None, layers: Collection[str] = links.DEFAULT_LAYERS,
+               highlight: str | None = None) -> folium.FeatureGroup:
+    """Everything that depends on the date: areas, front lines, places, events, changed land, stamp.
+
+    ``features`` are core GeoJSON features (``export.date_features`` plus
+    ``export.change_features``), already filtered to what should be shown;
+    ``colours`` maps area categories to colours (``EventRecord.colours``).
+    """
+    def colour(faction: str) -> str:
+        return colours.get(faction, UNKNOWN_COLOUR)
+
+    by_kind: dict[str, list[dict[str, Any]]] = {}
     for f in features:
-        props = f["properties"]
-        if props["kind"] != "place" or not props.get("recorded"):
-            continue
-        lon, lat = f["geometry"]["coordinates"]
-        folium.CircleMarker(
-            (lat, lon), radius=4, color="#212121", weight=1, fill=True, fill_opacity=1,
-            fill_color=colours.get(props["faction"], "#bdbdbd"),
-            tooltip=html.escape(f"{props['name']}: {props['faction']}"),
+        by_kind.setdefault(f["properties"]["kind"], []).append(f)
+    group = folium.FeatureGroup(name=f"control on {date.isoformat()}")
+    areas = [f for f in by_kind.get("area", []) if f["properties"]["faction"] != UNCLAIMED]
+    if "areas" in layers and areas:
+        folium.GeoJson(
+            _features(areas), name="areas",
+            style_function=lambda f: _area_style(f["properties"], colour(f["properties"]["faction"])),
+            tooltip=folium.GeoJsonTooltip(["faction", "area_km2"], aliases=["held by", "km²"]),
         ).add_to(group)
+    if by_kind.get("change"):
+        folium.GeoJson(
+            _features(_with_tip(by_kind["change"], _change_tip)), name="changes",
+            style_function=lambda f: {"fillColor": colour(f["properties"]["to"]), "fillOpacity": 0.8,
+                                      "color": "#000000", "weight": 1.5, "dashArray": "3 3"},
+            tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
+        ).add_to(group)
+    if "fronts" in layers and by_kind.get("front_line"):
+        folium.GeoJson(_features(by_kind["front_line"]), name="front lines",
+                       style_function=lambda f: {"color": FRONT_COLOUR, "weight": 3.5}).add_to(group)
+    places = [f for f in by_kind.get("place", []) if f["properties"].get("recorded")]
+    if "places" in layers and places:
+        folium.GeoJson(
+            _features(_with_tip(places, _place_tip)), name="places",
+            marker=folium.CircleMarker(radius=4, weight=1, fill=True, fill_opacity=1),
+            style_function=lambda f: {"color": "#212121", "fillColor": colour(f["properties"]["faction"])},
+            tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
+        ).add_to(group)
+    if "events" in layers and by_kind.get("event"):
+        folium.GeoJson(
+            _features(_with_tip(by_kind["event"], _event_tip, popup=event_popup_html)), name="events",
+            marker=folium.CircleMarker(radius=8, fill=True, fill_color="#ffffff", fill_opacity=0.35),
+            style_function=lambda f: {"color": EVENT_COLOURS.get(f["properties"]["type"], "#000"),
+                                      "weight": 3},
+            tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
+            popup=folium.GeoJsonPopup(["popup"], labels=False),
+        ).add_to(group)
+    if highlight:
+        for f in by_kind.get("place", []):
+            if f["properties"]["id"] == highlight:
+                lon, lat = f["geometry"]["coordinates"]
+                folium.CircleMarker((lat, lon), radius=13, color="#0d47a1", weight=3, fill=False,
+                                    tooltip=html.escape(f["properties"]["name"])).add_to(group)
+    DateStamp(date, compare).add_to(group)
     return group
+
+
+def _area_style(props: dict[str, Any], fill: str) -> dict[str, Any]:
+    besieged = bool(props.get("besieged_by"))
+    return {"fillColor": fill, "fillOpacity": 0.5, "color": "#000000" if besieged else fill,
+            "weight": 2 if besieged else 0.5,
+            "dashArray": "6 4" if props["faction"] == CONTESTED else None}
+
+
+def _with_tip(features: list[dict[str, Any]], tip: Any, popup: Any = None) -> list[dict[str, Any]]:
+    """Copies of features with an escaped ``tip`` (and ``popup``) property: the caches stay untouched."""
+    out = []
+    for f in features:
+        props = {**f["properties"], "tip": tip(f["properties"])}
+        if popup:
+            props["popup"] = popup(f["properties"])
+        out.append({**f, "properties": props})
+    return out
+
+
+def _place_tip(props: dict[str, Any]) -> str:
+    text = f"{props['name']}: {props['faction']}"
+    if props.get("factions"):
+        text += f" ({', '.join(props['factions'])})"
+    if props.get("besieged_by"):
+        text += f", besieged by {props['besieged_by']}"
+    return html.escape(text)
+
+
+def _change_tip(props: dict[str, Any]) -> str:
+    return html.escape(f"{props['from']} → {props['to']}: {props['area_km2']:,.0f} km²")
+
+
+def _event_tip(props: dict[str, Any]) -> str:
+    return html.escape(f"{props['date']} {props['place_name']}: {props['type'].replace('_', ' ')}")
+
+
+def event_popup_html(props: dict[str, Any]) -> str:
+    """An event's popup: date, place, type, our summary and its sources as links (all escaped)."""
+    e = html.escape
+    when = props["date"][:7] if props.get("date_precision") == "month" else props["date"]
+    if props.get("approximate"):
+        when += " (approx.)"
+    change = f" &middot; {e(props['from'])} &rarr; {e(props['to'])}" if props.get("to") else ""
+    sources = "".join(f"<li>{source_html(s)}</li>" for s in props.get("sources", []))
+    return (f'<div class="fl-popup" style="max-width:320px"><b>{e(when)}</b> &middot; '
+            f'{e(props["place_name"])}'
+            f'<br><i>{e(props["type"].replace("_", " "))}</i>{change}<p>{e(props["summary"])}</p>'
+            f"<small>Sources:<ul>{sources}</ul></small></div>")
+
+
+def source_html(source: dict[str, Any]) -> str:
+    """A source as escaped HTML: a link only for http(s) URLs."""
+    e = html.escape
+    title = e(source["title"])
+    url = source.get("url") or ""
+    if url.startswith(("https://", "http://")):
+        title = f'<a href="{e(url, quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+    date = f", {e(source['date'])}" if source.get("date") else ""
+    return f"{title}, {e(source['publisher'])}{date}"

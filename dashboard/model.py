@@ -17,16 +17,20 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import shapely
 
 from dashboard import paths
 from dashboard.areas import CellKey, Snapshot, Tessellation
 from dashboard.control import ControlHistory, PlaceState
-from dashboard.events import Event, EventRecord
+from dashboard.events import UNCLAIMED, Event, EventRecord
 from dashboard.geography import outlines, to_projected
 from dashboard.places import Gazetteer, Place, read_places
 from dashboard.validation import load_record
@@ -67,6 +71,10 @@ class ControlModel:
         self.tessellation = Tessellation(self.xy, [p.country for p in self.places], outlines(geodata),
                                          params.claim_radius_km * 1000)
         self._snapshots: dict[int, Snapshot] = {}
+        # Cells never change, so areas are sums of fixed cell areas (no geometry work per date).
+        self.cell_km2 = shapely.area(self.tessellation.cells) / 1e6
+        self.unclaimed_km2 = self.tessellation.unclaimed.area / 1e6
+        self._event_dates = sorted({e.date for e in self.record.events})
 
     @classmethod
     def load(cls, events: Path | str = paths.EVENTS, geodata: Path = paths.GEODATA,
@@ -134,8 +142,36 @@ class ControlModel:
         return self._snapshots[n]
 
     def area_by_faction(self, date: dt.date) -> dict[str, float]:
-        """km2 held by each faction on ``date`` (plus ``contested`` and ``unclaimed``)."""
-        return self.snapshot(date).area_by_faction()
+        """km2 held by each faction on ``date`` (plus ``contested`` and ``unclaimed``).
+
+        Equal to the areas of :meth:`snapshot`, but summed from the fixed cell areas, so a
+        whole history of areas costs milliseconds.
+        """
+        totals: dict[str, float] = defaultdict(float)
+        for state, km2 in zip(self.states(date), self.cell_km2, strict=True):
+            totals[state.control.faction] += km2
+        totals[UNCLAIMED] += self.unclaimed_km2
+        return {faction: km2 for faction, km2 in totals.items() if km2 > 0}
+
+    def area_history(self, start: dt.date | None = None, end: dt.date | None = None
+                     ) -> list[tuple[Epoch, dict[str, float]]]:
+        """Area per faction of every distinct state between two dates."""
+        return [(epoch, self.area_by_faction(epoch.valid_from)) for epoch in self.epochs(start, end)]
+
+    def next_event_date(self, date: dt.date, events: Iterable[Event] | None = None) -> dt.date | None:
+        """Date of the first event after ``date`` (of ``events``, default all), or ``None``."""
+        dates = self._dates_of(events)
+        i = bisect.bisect_right(dates, date)
+        return dates[i] if i < len(dates) else None
+
+    def previous_event_date(self, date: dt.date, events: Iterable[Event] | None = None) -> dt.date | None:
+        """Date of the last event before ``date`` (of ``events``, default all), or ``None``."""
+        dates = self._dates_of(events)
+        i = bisect.bisect_left(dates, date)
+        return dates[i - 1] if i > 0 else None
+
+    def _dates_of(self, events: Iterable[Event] | None) -> list[dt.date]:
+        return self._event_dates if events is None else sorted({e.date for e in events})
 
     def events_between(self, start: dt.date, end: dt.date) -> list[Event]:
         """Events dated from ``start`` to ``end`` inclusive, in date order."""
