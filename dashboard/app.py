@@ -203,16 +203,16 @@ def controls(model: ControlModel) -> None:
 
 def time_controls(model: ControlModel) -> dt.date:
     record = model.record
-    back, slider, forward, player = st.columns([1, 8, 1, 2], vertical_alignment="bottom")
-    back.button("◀ Previous event", use_container_width=True, key="previous",
+    back, slider, forward, player = st.columns([2, 9, 2, 2], vertical_alignment="bottom")
+    back.button("◀ Previous event", width="stretch", key="previous",
                 on_click=lambda: go_to(step_from(model, st.session_state["date"], "event", forward=False)))
-    forward.button("Next event ▶", use_container_width=True, key="next",
+    forward.button("Next event ▶", width="stretch", key="next",
                    on_click=lambda: go_to(step_from(model, st.session_state["date"], "event")))
     with player:
         playing = st.session_state["playing"]
-        st.button("⏸ Pause" if playing else "▶ Play", key="play", use_container_width=True,
+        st.button("⏸ Pause" if playing else "▶ Play", key="play", width="stretch",
                   on_click=lambda: st.session_state.update(playing=not playing))
-        with st.popover("Speed", use_container_width=True):
+        with st.popover("Speed", width="stretch"):
             st.selectbox("Step", list(PLAY_STEPS), key="play_step", index=2)
             st.select_slider("Seconds per step", PLAY_DELAYS, key="play_delay", value=1.0)
     return slider.slider("Date", min_value=record.start, max_value=record.end, key="date",
@@ -272,14 +272,14 @@ def below_map(model: ControlModel, sources: tuple[str, str], date: dt.date, view
     with left:
         st.subheader("Area held, 2014–2019")
         chart = area_chart(area_rows(*sources), record.colours, date, record)
-        st.altair_chart(chart, use_container_width=True)
+        st.altair_chart(chart, width="stretch")
         areas = model.area_by_faction(date)
         st.table([{"faction": f, "km²": round(km2)} for f, km2 in sorted(areas.items(), key=lambda x: -x[1])])
     with right:
         if view.compare:
             st.subheader(f"Changes since {view.compare.isoformat()}")
             if change_rows:
-                st.dataframe(change_rows, hide_index=True, use_container_width=True)
+                st.dataframe(change_rows, hide_index=True, width="stretch")
             else:
                 st.write("No land changed hands.")
         if place:
@@ -288,7 +288,7 @@ def below_map(model: ControlModel, sources: tuple[str, str], date: dt.date, view
     st.subheader(f"Events from {date - window} to {date + window}")
     rows = [event_row(e) for e in model.events_between(date - window, date + window)
             if e.type in st.session_state["types"]]
-    st.dataframe(rows, hide_index=True, use_container_width=True,
+    st.dataframe(rows, hide_index=True, width="stretch",
                  column_config={"link": st.column_config.LinkColumn("first source")})
 
 
@@ -314,7 +314,7 @@ def place_history(model: ControlModel, place: Any, date: dt.date) -> None:
         st.caption(f"Not recorded itself: it follows the nearest recorded place, {leader.name}.")
     rows = [{"from": d.isoformat(), "held by": str(s.control), "besieged by": s.besieged_by or ""}
             for d, s in model.history.timeline(leader.id)]
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def event_row(event: Any) -> dict:

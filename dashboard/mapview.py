@@ -74,14 +74,15 @@ class MapFrame(MacroElement):
          box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 12px/1.35 system-ui, sans-serif; color: #212121;}
 #fl-stamp {font-size: 20px; font-weight: 600;}
 #fl-compare {font-size: 12px; color: #424242;}
+.fl-legend {font-size: 11px; line-height: 1.2;}
 .fl-legend i {display: inline-block; width: 14px; height: 10px; margin-right: 5px; vertical-align: middle;
               border: 1px solid rgba(0,0,0,.35);}
 .fl-legend .fl-line {height: 0; border: 0; border-top: 3px solid; margin-top: -2px;}
 .fl-legend .fl-dot {width: 9px; height: 9px; border-radius: 50%;}
-.leaflet-tooltip.fl-label {background: none; border: 0; box-shadow: none; padding: 0;
-  font: 600 11px system-ui, sans-serif; color: #111; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
-.leaflet-tooltip.fl-label:before {display: none;}
-.leaflet-tooltip.fl-rank-1 {font-size: 13px;}
+.fl-label {white-space: nowrap; font: 600 11px system-ui, sans-serif; color: #111;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
+.fl-label.fl-rank-1 {font-size: 13px;}
+.leaflet-control-attribution {font-size: 10px;}
 {% for rank, zoom in this.rank_zoom %}{% for z in range(0, zoom) %}
 [data-zoom="{{ z }}"] .fl-rank-{{ rank }} {display: none;}{% endfor %}{% endfor %}
 </style>
@@ -117,6 +118,28 @@ class MapFrame(MacroElement):
         self.attribution = attribution
         self.prefix = '<a href="https://leafletjs.com">Leaflet</a>'
         self.rank_zoom = sorted(RANK_MIN_ZOOM.items())
+
+
+class CityLabels(MacroElement):
+    """Place names as plain text, each shown from its rank's zoom on (``labels.RANK_MIN_ZOOM``)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (map) {
+  {{ this.labels | tojson }}.forEach(function (l) {
+    L.marker([l[1], l[2]], {interactive: false, keyboard: false, icon: L.divIcon({
+      className: "fl-label fl-rank-" + l[3], html: l[0], iconSize: null, iconAnchor: [-4, 8]})}).addTo(map);
+  });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, labels: Iterable[Label]):
+        super().__init__()
+        self._name = "CityLabels"
+        # Names are escaped here: the browser inserts them as HTML.
+        self.labels = [(html.escape(label.place.name), round(label.place.lat, 4), round(label.place.lon, 4),
+                        label.rank) for label in labels]
 
 
 class DateStamp(MacroElement):
@@ -197,22 +220,9 @@ def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
         style_function=lambda f: {"color": "#4a90c2", "weight": 1.5},
         tooltip=folium.GeoJsonTooltip(["name"], labels=False),
     ).add_to(fmap)
-    _add_labels(fmap, list(labels))
+    CityLabels(labels).add_to(fmap)
     MapFrame(legend_html(factions or {})).add_to(fmap)
     return fmap
-
-
-def _add_labels(fmap: folium.Map, labels: list[Label]) -> None:
-    for rank in sorted({label.rank for label in labels}):
-        points = [{"type": "Feature", "properties": {"name": html.escape(label.place.name)},
-                   "geometry": {"type": "Point", "coordinates": [label.place.lon, label.place.lat]}}
-                  for label in labels if label.rank == rank]
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": points}, name=f"labels {rank}",
-            marker=folium.CircleMarker(radius=1.5, color="#212121", fill=True, fill_opacity=1, weight=0),
-            tooltip=folium.GeoJsonTooltip(["name"], labels=False, permanent=True, direction="right",
-                                          class_name=f"fl-label fl-rank-{rank}"),
-        ).add_to(fmap)
 
 
 def _collection(features: list[geography.Feature]) -> dict[str, Any]:
