@@ -134,3 +134,30 @@ def test_the_map_changes_only_when_control_changes(model):
     epoch = model.epoch(D("2016-07-15"))
     assert model.snapshot(epoch.valid_from) is model.snapshot(epoch.valid_to - dt.timedelta(days=1))
     assert model.snapshot(epoch.valid_to) is not model.snapshot(epoch.valid_from)
+
+
+@pytest.mark.parametrize("date", [D("2014-01-01"), D("2015-05-21"), D("2017-10-20"), D("2019-03-31")])
+def test_areas_summed_from_cells_equal_the_drawn_areas(model, date):
+    drawn = model.snapshot(date).area_by_faction()
+    summed = model.area_by_faction(date)
+    assert set(summed) == {f for f, km2 in drawn.items() if km2 > 0}
+    for faction, km2 in drawn.items():
+        assert summed.get(faction, 0) == pytest.approx(km2, rel=1e-6, abs=0.01)
+
+
+def test_area_history_has_one_entry_per_distinct_state(model):
+    history = model.area_history(D("2016-01-01"), D("2016-12-31"))
+    assert [e for e, _ in history] == model.epochs(D("2016-01-01"), D("2016-12-31"))
+    assert history[0][1] == model.area_by_faction(D("2016-01-01"))
+
+
+def test_stepping_from_event_to_event(model):
+    dates = sorted({e.date for e in model.record.events})
+    middle = dates[len(dates) // 2]
+    assert model.next_event_date(middle) == dates[len(dates) // 2 + 1]
+    assert model.previous_event_date(middle) == dates[len(dates) // 2 - 1]
+    assert model.previous_event_date(dates[0]) is None
+    assert model.next_event_date(dates[-1]) is None
+    sieges = [e for e in model.record.events if e.type == "siege_broken"]
+    after = model.next_event_date(model.record.start, sieges)
+    assert after == min(e.date for e in sieges)

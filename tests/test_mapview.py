@@ -1,0 +1,70 @@
+"""The Folium adapter: what goes into the page, escaped, and filtered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard import export, mapview
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+def event_props(**extra):
+    props = {"kind": "event", "id": "e1", "date": "2016-08-12", "date_precision": "day", "approximate": False,
+             "place": "manbij", "place_name": "Manbij", "type": "capture", "summary": "SDF took the town.",
+             "sources": [{"title": "Manbij falls", "publisher": "Reuters", "date": "2016-08-12",
+                          "url": "https://example.org/a?b=1&c=2"}], "from": "isis", "to": "sdf"}
+    props.update(extra)
+    return props
+
+
+def test_popup_has_date_place_type_summary_and_linked_sources():
+    popup = mapview.event_popup_html(event_props())
+    for text in ("2016-08-12", "Manbij", "capture", "SDF took the town.", "isis &rarr; sdf", "Reuters"):
+        assert text in popup
+    assert '<a href="https://example.org/a?b=1&amp;c=2" target="_blank"' in popup
+
+
+def test_popup_escapes_every_piece_of_text_from_the_data():
+    popup = mapview.event_popup_html(event_props(
+        summary=HOSTILE, place_name=HOSTILE,
+        sources=[{"title": HOSTILE, "publisher": HOSTILE, "date": None, "url": 'javascript:alert(1)'}]))
+    assert "<img" not in popup
+    assert popup.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") == 4
+    assert "javascript:" not in popup  # not a link: only http(s) URLs become links
+
+
+def test_month_precision_and_approximate_dates_are_shown_as_such():
+    popup = mapview.event_popup_html(event_props(date="2016-08-01", date_precision="month", approximate=True))
+    assert "<b>2016-08 (approx.)</b>" in popup
+
+
+def test_the_date_layer_carries_the_stamp_and_escaped_tooltips():
+    props = {"kind": "place", "id": "x", "name": HOSTILE, "faction": "isis", "recorded": True}
+    feature = {"type": "Feature", "properties": props,
+               "geometry": {"type": "Point", "coordinates": [38.0, 36.5]}}
+    layer = mapview.date_layer([feature], {"isis": "#262626"}, dt.date(2016, 8, 12),
+                               compare=dt.date(2016, 1, 1))
+    (places,) = [child for child in layer._children.values() if getattr(child, "layer_name", "") == "places"]
+    # Folium's tooltips insert property values as HTML: the shown text must arrive escaped.
+    assert places.data["features"][0]["properties"]["tip"] == (
+        '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;: isis')
+    assert feature["properties"].get("tip") is None  # the cached input is not modified
+    mapview.use_offline_assets()
+    fmap = mapview.base_map(labels=[])
+    layer.add_to(fmap)
+    page = fmap.get_root().render()
+    assert '"12 August 2016"' in page and '"2016-08-12"' in page
+    assert "changes since 1 January 2016 highlighted" in page
+    assert "<img" not in page
+
+
+def test_select_keeps_what_concerns_the_shown_factions_and_types(model):
+    features = export.date_features(model, dt.date(2016, 8, 20), 30)
+    shown = export.select(features, factions={"sdf"}, types={"capture"})
+    kinds = {(f["properties"]["kind"], f["properties"].get("faction")) for f in shown}
+    assert ("area", "sdf") in kinds and ("area", "isis") not in kinds
+    assert all("sdf" in f["properties"]["factions"] for f in shown if f["properties"]["kind"] == "front_line")
+    events = [f["properties"] for f in shown if f["properties"]["kind"] == "event"]
+    assert events and all(e["type"] == "capture" and "sdf" in (e["from"], e["to"]) for e in events)
+    assert export.select(features) == features
