@@ -116,6 +116,8 @@ def init_state(model: ControlModel) -> None:
         "map_seen": (view.lat, view.lon, view.zoom),
         "playing": False,
     })
+    if place:  # the link's own lat/lon/zoom win over zooming to its place
+        st.session_state["place_shown"] = place.id
 
 
 def _place_text(model: ControlModel, place: Any) -> str:

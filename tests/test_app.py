@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -67,12 +68,144 @@ def test_deep_link_opens_on_its_date():
     assert not at.warning
 
 
+FULL_LINK = {"date": "2017-07-10", "lat": "36.3400", "lon": "43.1300", "zoom": "9",
+             "layers": "areas,fronts,events", "compare": "2016-10-17", "factions": "iraq,isis",
+             "types": "capture", "window": "90", "place": "mosul"}
+
+
+def test_a_full_link_restores_the_view_and_is_written_back_unchanged():
+    at = app(**FULL_LINK)
+    assert not at.exception and not at.warning
+    assert at.slider(key="date").value == dt.date(2017, 7, 10)
+    assert at.multiselect(key="layers").value == ["areas", "fronts", "events"]
+    assert at.multiselect(key="factions").value == ["iraq", "isis"]
+    assert at.multiselect(key="types").value == ["capture"]
+    assert at.selectbox(key="window").value == 90
+    assert at.checkbox(key="compare_on").value and at.date_input(key="compare").value == dt.date(2016, 10, 17)
+    assert at.text_input(key="place_query").value == "Mosul"
+    _, args = map_component(at)
+    assert (args["center"], args["zoom"]) == ([36.34, 43.13], 9)
+    assert {k: at.query_params[k] for k in FULL_LINK} == FULL_LINK
+
+
+def test_changing_widgets_rewrites_the_link():
+    at = app()
+    at.multiselect(key="layers").set_value(["areas", "osm"])
+    at.checkbox(key="compare_on").check().run()
+    at.date_input(key="compare").set_value(dt.date(2016, 1, 1))
+    at.multiselect(key="types").set_value(["siege", "siege_broken"]).run()
+    assert not at.exception
+    assert at.query_params["layers"] == "areas,osm"
+    assert at.query_params["compare"] == "2016-01-01"
+    assert at.query_params["types"] == "siege,siege_broken"
+    assert "factions" not in at.query_params  # all factions shown: nothing to say
+
+
+def test_layers_and_filters_decide_what_the_map_draws():
+    at = app(date="2016-08-20")
+    _, args = map_component(at)
+    assert '"faction": "isis"' in args["feature_group"] and '"kind": "front_line"' in args["feature_group"]
+    at.multiselect(key="factions").set_value(["sdf", "syria"])
+    at.multiselect(key="layers").set_value(["areas"]).run()
+    _, args = map_component(at)
+    assert '"faction": "sdf"' in args["feature_group"]
+    assert '"faction": "isis"' not in args["feature_group"]
+    assert '"kind": "front_line"' not in args["feature_group"]
+    assert '"kind": "place"' not in args["feature_group"]
+
+
+def test_online_tiles_are_an_option_not_the_default():
+    _, args = map_component(app())
+    assert "tile.openstreetmap.org" not in args["script"]
+    _, args = map_component(app(layers="areas,osm"))
+    assert "tile.openstreetmap.org" in args["script"]
+
+
+def test_changes_since_a_date_list_gains_and_losses_and_draw_them():
+    at = app(date="2017-07-20", compare="2016-10-01")
+    _, args = map_component(at)
+    assert '"kind": "change"' in args["feature_group"]
+    assert "changes since 1 October 2016 highlighted" in args["feature_group"]
+    rows = at.dataframe[0].value
+    isis = rows[rows["faction"] == "isis"].iloc[0]
+    assert isis["lost km²"] > isis["gained km²"] and isis["net km²"] < 0
+    assert "Changes since 2016-10-01" in [h.value for h in at.subheader]
+
+
+def test_place_search_by_alias_zooms_there_and_shows_its_history(gazetteer):
+    at = app()
+    at.text_input(key="place_query").set_value("الفلوجة").run()
+    assert not at.exception
+    _, args = map_component(at)
+    fallujah = gazetteer["fallujah"]
+    assert args["center"] == [fallujah.lat, fallujah.lon] and args["zoom"] == 9
+    assert at.query_params["place"] == "fallujah"
+    assert any(h.value.startswith("Fallujah") for h in at.subheader)
+    history = at.dataframe[0].value
+    assert {"isis", "iraq"} <= set(history["held by"]) and list(history["held by"])[-1] == "iraq"
+
+
+def test_a_misspelt_place_gets_suggestions():
+    at = app()
+    at.text_input(key="place_query").set_value("Falluja City").run()
+    assert not at.exception
+    assert "Did you mean: fallujah" in at.sidebar.warning[0].value
+
+
+def test_next_and_previous_event_buttons_step_through_the_events():
+    at = app(date="2016-08-01")
+    at.button(key="next").click().run()
+    later = at.slider(key="date").value
+    assert later > dt.date(2016, 8, 1)
+    at.button(key="previous").click().run()
+    assert at.slider(key="date").value < later
+    assert at.query_params["date"] == at.slider(key="date").value.isoformat()
+
+
+def test_play_steps_to_the_end_and_stops():
+    at = app(date="2019-02-20")
+    at.selectbox(key="play_step").set_value("month by month")
+    at.select_slider(key="play_delay").set_value(0.5)
+    at.button(key="play").click().run()
+    assert not at.exception
+    assert at.slider(key="date").value == dt.date(2019, 3, 20)
+    assert at.button(key="play").label == "▶ Play"
+
+
+@pytest.mark.parametrize(("name", "value"), [("zoom", "99"), ("layers", "tanks"), ("compare", "1990-01-01"),
+                                             ("place", "atlantis"), ("factions", "martians"), ("lat", "x")])
+def test_invalid_link_parameters_warn_and_fall_back(name, value):
+    at = app(**{name: value})
+    assert not at.exception
+    assert f"Ignoring {name}=`{value}`" in at.warning[0].value
+    assert name not in at.query_params or at.query_params[name] != value
+
+
 @pytest.mark.parametrize("value", ["2017-13-01", "yesterday", "2021-01-01"])
 def test_invalid_date_in_the_link_falls_back_with_a_warning(value):
     at = app(date=value)
     assert not at.exception
     assert at.slider[0].value == dt.date(2016, 7, 15)
     assert value in at.warning[0].value
+
+
+def test_event_popups_escape_the_data(tmp_path, monkeypatch):
+    hostile = tmp_path / "events.yaml"
+    text = paths.EVENTS.read_text(encoding="utf-8")
+    hostile.write_text(text.replace("summary: ISIS took over the Raqqa countryside",
+                                    "summary: <script>alert(1)</script> took over the Raqqa countryside", 1),
+                       encoding="utf-8")
+    monkeypatch.setattr(paths, "EVENTS", hostile)
+    at = app(date="2014-01-15", window="365")
+    assert not at.exception, at.exception
+    _, args = map_component(at)
+    # Folium writes the data as JSON with & < > as \u0026 \u003c \u003e; our escaping is underneath.
+    shown = args["feature_group"].replace("\\u0026", "&").replace("\\u003c", "<").replace("\\u003e", ">")
+    popups = re.findall(r'"popup": "(.*?)", "', shown)
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt; took" in p for p in popups)
+    assert not any("<script" in p for p in popups)
+    assert "<script>alert(1)</script> took" in at.dataframe[-1].value["summary"].iloc[0]  # shown as text
+    assert "<script>" not in args["feature_group"]
 
 
 def test_invalid_events_file_shows_the_problems_not_a_traceback(tmp_path, monkeypatch):
