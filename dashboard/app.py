@@ -178,7 +178,8 @@ def main() -> None:
     seen = st_folium(fmap, key="map", feature_group_to_add=layer, height=640, use_container_width=True,
                      center=(lat, lon), zoom=zoom, returned_objects=["center", "zoom"])
     remember_map_view(seen)
-    view = view.with_(place=place.id if place else None)
+    lat, lon, zoom = st.session_state["map_seen"]
+    view = view.with_(lat=lat, lon=lon, zoom=zoom, place=place.id if place else None)
     publish(view)
     st.caption(f"Control on {mapview.long_date(date)}. Sources: the events in events.yaml (each with its "
                "sources); borders: Natural Earth; rivers: GSHHG; places: GeoNames (CC BY 4.0).")
