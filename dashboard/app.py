@@ -174,9 +174,12 @@ def main() -> None:
     factions = {fid: (f.name, f.colour) for fid, f in record.factions.items()}
     fmap = mapview.base_map(Path(sources[1]), labels_for(*sources), factions,
                             tiles=[t for t in view.layers if t in mapview.TILES])
-    lat, lon, zoom = st.session_state["map_target"]
+    # The view is pushed to the map only when it is asked for (link, search): on other reruns the
+    # map keeps whatever view the user has panned or zoomed to.
+    target = st.session_state.pop("map_target", None)
     seen = st_folium(fmap, key="map", feature_group_to_add=layer, height=640, use_container_width=True,
-                     center=(lat, lon), zoom=zoom, returned_objects=["center", "zoom"])
+                     center=target[:2] if target else None, zoom=target[2] if target else None,
+                     returned_objects=["center", "zoom"])
     remember_map_view(seen)
     lat, lon, zoom = st.session_state["map_seen"]
     view = view.with_(lat=lat, lon=lon, zoom=zoom, place=place.id if place else None)
