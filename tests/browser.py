@@ -1,0 +1,373 @@
+"""Shared harness for driving the dashboard in headless Chromium (tests/test_browser.py, bench/).
+
+Starts ``streamlit run`` on a free local port, opens pages with Playwright on Debian's Chromium
+(never a downloaded browser), and reads the Leaflet map inside the streamlit-folium iframe.
+
+All map reads run in the top page and reach into the (same-origin) component iframe, so they keep
+working when the iframe reloads.  The map draws on canvas, so polygons are read from Leaflet's layers
+(``feature.properties``), and the shown date from the ``#fl-stamp`` element (``data-date``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "dashboard" / "app.py"
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1400, "height": 1000}
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SLIDER_THUMB = '[data-testid="stSlider"] input[type="range"], [data-testid="stSlider"] [role="slider"]'
+RUNNING = '[data-testid="stStatusWidgetRunningIcon"]'
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
+
+
+def unavailable_reason() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found (Debian package 'chromium')"
+    if importlib.util.find_spec("playwright") is None:
+        return "the Python package 'playwright' is not installed"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class StreamlitServer:
+    """``streamlit run SCRIPT`` from the repo root (so .streamlit/config.toml applies), own process group."""
+
+    def __init__(self, script: Path | str = APP, port: int | None = None, log: Path | None = None):
+        self.script = Path(script)
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = log or ROOT / "artifacts" / "browser" / f"streamlit-{self.script.stem}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> StreamlitServer:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        pythonpath = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(pythonpath))
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.port", str(self.port),
+                 "--server.address", "127.0.0.1", "--server.headless", "true",
+                 "--browser.gatherUsageStats", "false"],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise TimeoutError(f"streamlit not healthy after {timeout} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def __enter__(self) -> StreamlitServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """A headless Debian Chromium driven by Playwright (yields the Browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Traffic:
+    """Everything a page asked for (HTTP and websocket URLs) and the bytes it received."""
+
+    urls: list[str] = field(default_factory=list)
+    ws_frames: list[int] = field(default_factory=list)  # payload length of each received frame
+    requests: list[Any] = field(default_factory=list)  # finished requests (sizes read lazily)
+
+    def attach(self, page: Any) -> Traffic:
+        page.on("request", lambda req: self.urls.append(req.url))
+        page.on("requestfinished", lambda req: self.requests.append(req))
+        page.on("websocket", self._websocket)
+        return self
+
+    def _websocket(self, ws: Any) -> None:
+        self.urls.append(ws.url)
+        ws.on("framereceived", lambda payload: self.ws_frames.append(len(payload)))
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.ws_frames), len(self.requests)
+
+    def bytes_since(self, mark: tuple[int, int]) -> tuple[int, int]:
+        """(websocket bytes, HTTP bytes: headers + body) received since ``mark``."""
+        ws = sum(self.ws_frames[mark[0]:])
+        http = 0
+        for req in self.requests[mark[1]:]:
+            with contextlib.suppress(Exception):
+                sizes = req.sizes()
+                http += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        return ws, http
+
+    def foreign_urls(self) -> list[str]:
+        """URLs that left this machine (anything but 127.0.0.1/localhost, data:, blob:, about:)."""
+        return [u for u in self.urls if not is_local(u)]
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    return parts.hostname in LOCAL_HOSTS or f"[{parts.hostname}]" in LOCAL_HOSTS
+
+
+# --- reading the map (evaluated in the top page) ---------------------------------------------------
+
+_WIN = f"""const __f = document.querySelector('{MAP_IFRAME}');
+const w = __f && __f.contentWindow; const d = w && w.document;
+const areaCount = () => {{ let n = 0;
+  w.map.eachLayer(l => {{ const p = l.feature && l.feature.properties; if (p && p.kind === 'area') n++; }});
+  return n; }};"""
+
+#: The map's state: stamp date/text, area layers by faction, a geometry fingerprint, zoom/center, probe.
+MAP_STATE_JS = f"""() => {{
+  {_WIN}
+  if (!w || !w.map || !w.L) return null;
+  const stamp = d.getElementById('fl-stamp');
+  const count = a => Array.isArray(a) ? a.reduce((s, x) => s + count(x), 0) : 1;
+  const sum = a => Array.isArray(a) ? a.reduce((s, x) => s + sum(x), 0) : a.lat * 3 + a.lng;
+  const factions = {{}}; let layers = 0, vertices = 0, checksum = 0;
+  w.map.eachLayer(l => {{
+    const p = l.feature && l.feature.properties;
+    if (!p || p.kind !== 'area' || !l.getLatLngs) return;
+    layers++; factions[p.faction] = (factions[p.faction] || 0) + 1;
+    const ll = l.getLatLngs(); vertices += count(ll); checksum += sum(ll);
+  }});
+  const c = w.map.getCenter();
+  return {{date: stamp ? stamp.getAttribute('data-date') : null, stamp_text: stamp ? stamp.textContent : null,
+           factions, layers, vertices, checksum: Math.round(checksum * 1000) / 1000,
+           zoom: w.map.getZoom(), center: [c.lat, c.lng], probe: w.__probe === undefined ? null : w.__probe}};
+}}"""
+
+#: True when the map shows area polygons and the stamp shows ``date`` (or any date when null).
+MAP_READY_JS = f"""(date) => {{
+  {_WIN}
+  if (!w || !w.map || !d) return false;
+  const stamp = d.getElementById('fl-stamp');
+  if (!stamp || (date !== null && stamp.getAttribute('data-date') !== date)) return false;
+  return areaCount() > 0;
+}}"""
+
+#: Resolves after two animation frames of the map's window (the canvas has been painted).
+TWO_FRAMES_JS = f"""() => {{
+  {_WIN}
+  const raf = (w && w.requestAnimationFrame) ? w.requestAnimationFrame.bind(w) : requestAnimationFrame;
+  return new Promise(r => raf(() => raf(() => r(performance.now()))));
+}}"""
+
+#: Arms an in-page watcher: the next user input (key or pointer) starts a clock; the watcher stops it two
+#: animation frames after the stamp shows a date other than ``from`` with area polygons drawn.
+#: Times are read in the top page's clock, so Playwright's round trips are not counted.
+ARM_WATCH_JS = f"""(from) => {{
+  const s = window.__flw = {{from, t0: null, t1: null, date: null}};
+  const start = () => {{ if (s.t0 === null) s.t0 = performance.now(); }};
+  window.addEventListener('keydown', start, {{capture: true, once: true}});
+  window.addEventListener('pointerdown', start, {{capture: true, once: true}});
+  const tick = () => {{
+    if (window.__flw !== s) return;
+    {_WIN}
+    let ok = false;
+    if (s.t0 !== null && w && w.map && d) {{
+      const stamp = d.getElementById('fl-stamp');
+      const date = stamp && stamp.getAttribute('data-date');
+      if (date && date !== s.from) {{
+        if (areaCount() > 0) {{ ok = true; s.date = date;
+          requestAnimationFrame(() => requestAnimationFrame(() => {{ s.t1 = performance.now(); }})); }}
+      }}
+    }}
+    if (!ok) requestAnimationFrame(tick);
+  }};
+  requestAnimationFrame(tick);
+}}"""
+
+#: Add with ``context.add_init_script``: logs [time, bytes] of every websocket message the page receives
+#: (``window.__flws``, the page's clock), to split a redraw into "waiting for the server" and the rest.
+WS_LOG_INIT_JS = """(() => {
+  if (window.top !== window || window.__flws) return;
+  const Base = window.WebSocket; window.__flws = [];
+  window.WebSocket = class extends Base {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', e => {
+        const d = e.data;
+        window.__flws.push([performance.now(), d.byteLength ?? d.size ?? d.length ?? 0]);
+      });
+    }
+  };
+})();"""
+
+WATCH_DONE_JS = "() => window.__flw && window.__flw.t1 !== null"
+WATCH_RESULT_JS = """() => {
+  const s = window.__flw, log = (window.__flws || []).filter(([t]) => t >= s.t0 && t <= s.t1);
+  const biggest = log.reduce((a, b) => (b[1] > a[1] ? b : a), [null, 0]);
+  return {ms: s.t1 - s.t0, date: s.date,
+          first_message_ms: log.length ? log[0][0] - s.t0 : null,
+          biggest_message_ms: biggest[0] === null ? null : biggest[0] - s.t0};
+}"""
+
+
+class MapPage:
+    """One browser page on the dashboard, with helpers to wait for and read the map."""
+
+    def __init__(self, page: Any, base_url: str, traffic: Traffic | None = None):
+        self.page = page
+        self.base_url = base_url
+        self.traffic = traffic
+
+    def goto(self, query: str = "", date: str | None = None, timeout: float = 60_000) -> dict:
+        """Open the page (``query`` like ``"?date=2017-07-10"``), wait until the map shows ``date``.
+
+        Then (with ``traffic``) wait until the app is idle: streamlit-folium reports back once
+        rendered, which reruns the script.
+        """
+        self.page.goto(self.base_url + query, wait_until="domcontentloaded", timeout=timeout)
+        state = self.wait_for_map(date, timeout=timeout)
+        if self.traffic is not None:
+            self.wait_idle()
+        return state
+
+    def wait_for_map(self, date: str | None = None, timeout: float = 60_000) -> dict:
+        """Wait until the stamp shows ``date`` (any date when None) and areas are drawn; then 2 frames."""
+        self.page.wait_for_selector(MAP_IFRAME, state="attached", timeout=timeout)
+        self.page.wait_for_function(MAP_READY_JS, arg=date, polling="raf", timeout=timeout)
+        self.page.evaluate(TWO_FRAMES_JS)
+        return self.state()
+
+    def state(self) -> dict:
+        return self.page.evaluate(MAP_STATE_JS)
+
+    def in_map(self, js: str, arg: Any = None) -> Any:
+        """Evaluate ``js`` (a function of (window, arg)) in the map iframe's window."""
+        return self.page.evaluate(
+            f"([a]) => ({js})(document.querySelector('{MAP_IFRAME}').contentWindow, a)", [arg])
+
+    def set_view(self, zoom: int, center: tuple[float, float] | None = None) -> dict:
+        """Move the map programmatically (no animation); returns the new state."""
+        self.in_map("(w, a) => { w.map.setView(a.center || w.map.getCenter(), a.zoom, {animate: false}); }",
+                    {"zoom": zoom, "center": center})
+        if self.traffic is not None:
+            self.wait_idle()  # the app may rerun on pan/zoom (returned_objects)
+        return self.state()
+
+    def mark_iframe(self) -> None:
+        """Tag the iframe's window and element; both tags vanish if the map iframe is reloaded/replaced."""
+        self.in_map("(w) => { w.__probe = 1; w.frameElement.dataset.flProbe = '1'; }")
+
+    def iframe_marked(self) -> bool:
+        return self.page.evaluate(
+            f"() => {{ const f = document.querySelector('{MAP_IFRAME}');"
+            " return !!f && f.dataset.flProbe === '1' && f.contentWindow.__probe === 1; }")
+
+    def slider_thumb(self) -> Any:
+        return self.page.locator(SLIDER_THUMB).first
+
+    def slider_date(self) -> str | None:
+        return self.slider_thumb().get_attribute("aria-valuetext")
+
+    def press_slider(self, key: str = "ArrowRight") -> None:
+        thumb = self.slider_thumb()
+        thumb.focus()
+        thumb.press(key)
+
+    def event_button(self, label: str) -> Any | None:
+        """The "Next event" / "Previous event" button, or None when the app has none (yet)."""
+        button = self.page.get_by_role("button", name=label)
+        return button.first if button.count() else None
+
+    def arm_watch(self) -> None:
+        """Call before an input; then ``watch_result`` gives the input -> painted map time (ms)."""
+        current = self.state()
+        self.page.evaluate(ARM_WATCH_JS, current["date"] if current else None)
+
+    def watch_result(self, timeout: float = 30_000) -> dict:
+        self.page.wait_for_function(WATCH_DONE_JS, polling="raf", timeout=timeout)
+        return self.page.evaluate(WATCH_RESULT_JS)
+
+    def wait_idle(self, quiet: float = 0.3, timeout: float = 15) -> None:
+        """Wait until the app shows no "Running" and no websocket frame arrived for ``quiet`` s."""
+        assert self.traffic is not None, "wait_idle needs the page's Traffic"
+        traffic = self.traffic
+        deadline = time.monotonic() + timeout
+        with contextlib.suppress(Exception):
+            self.page.wait_for_selector(RUNNING, state="detached", timeout=timeout * 1000)
+        last = len(traffic.ws_frames)
+        calm_since = time.monotonic()
+        while time.monotonic() < deadline:
+            self.page.wait_for_timeout(50)  # lets Playwright deliver pending events
+            now = len(traffic.ws_frames)
+            if now != last:
+                last, calm_since = now, time.monotonic()
+            elif time.monotonic() - calm_since >= quiet:
+                return
+
+
+@functools.cache
+def model() -> Any:
+    """The core's ControlModel (loaded once per process)."""
+    from dashboard.model import ControlModel
+
+    return ControlModel.load()
+
+
+def expected_factions(date: Any, min_km2: float = 1.0) -> set[str]:
+    """Factions the core says hold land on ``date`` (what the map must draw; ``unclaimed`` is not drawn)."""
+    return {f for f, km2 in model().area_by_faction(date).items() if f != "unclaimed" and km2 >= min_km2}

@@ -1,0 +1,179 @@
+"""The real page in headless Chromium: what the map draws, slider redraws, deep links, no network.
+
+One Streamlit server and one browser page serve every test here (see tests/browser.py).
+Skipped when Chromium or Playwright is missing, unless FRONTLINES_REQUIRE_BROWSER=1 (then they fail).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import struct
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests import browser
+
+pytestmark = pytest.mark.browser
+
+DEFAULT = dt.date(2016, 7, 15)
+DEEP_LINK = dt.date(2017, 7, 10)
+SCREENSHOT = browser.ROOT / "artifacts" / "browser" / "map.png"
+
+#: Faction of the area polygon containing a point, found in Leaflet's layers (even-odd over all rings).
+FACTION_AT_JS = """(w, a) => {
+  const rings = x => Array.isArray(x[0]) ? x.flatMap(rings) : [x];
+  const inside = ring => { let c = false;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const p = ring[i], q = ring[j];
+      if ((p.lat > a.lat) !== (q.lat > a.lat) &&
+          a.lon < (q.lng - p.lng) * (a.lat - p.lat) / (q.lat - p.lat) + p.lng) c = !c; }
+    return c; };
+  const found = [];
+  w.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+    if (p && p.kind === 'area' && l.getLatLngs &&
+        rings(l.getLatLngs()).filter(inside).length % 2 === 1) found.push(p.faction); });
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[tuple[browser.MapPage, browser.Traffic, list[str]]]:
+    """(page on the app, its recorded traffic, uncaught page errors), shared by the module."""
+    reason = browser.unavailable_reason()
+    if reason:
+        if os.environ.get("FRONTLINES_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests required (FRONTLINES_REQUIRE_BROWSER=1) but {reason}")
+        pytest.skip(reason)
+    with browser.StreamlitServer(browser.APP) as server, browser.chromium() as chromium:
+        page = chromium.new_page(viewport=browser.VIEWPORT)
+        traffic = browser.Traffic().attach(page)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield browser.MapPage(page, server.url, traffic), traffic, errors
+
+
+@pytest.fixture
+def map_page(session) -> browser.MapPage:
+    return session[0]
+
+
+def stamp_shows(state: dict[str, Any], date: dt.date) -> bool:
+    """The stamp's text names the date, as ISO or spelled out (``15 July 2016``)."""
+    text = state["stamp_text"] or ""
+    return date.isoformat() in text or f"{date.day} {date:%B %Y}" in text
+
+
+def drawn_factions_match(state: dict[str, Any], date: dt.date) -> None:
+    """Every faction the core says holds land is drawn, and nothing else is."""
+    expected = browser.expected_factions(date)
+    holding = {f for f, km2 in browser.model().area_by_faction(date).items() if km2 > 0}
+    drawn = set(state["factions"])
+    assert expected <= drawn, f"{date}: factions holding land but not drawn: {sorted(expected - drawn)}"
+    assert drawn <= holding - {"unclaimed"}, f"{date}: drawn but holding nothing: {sorted(drawn - holding)}"
+
+
+def first_change_after(date: dt.date) -> dt.date:
+    """The first day after ``date`` on which the core's areas change (so one slider step redraws them)."""
+    core = browser.model()
+    for epoch in core.epochs(date, core.record.end)[1:]:
+        before = core.area_by_faction(epoch.valid_from - dt.timedelta(days=1))
+        after = core.area_by_faction(epoch.valid_from)
+        if any(abs(before.get(f, 0) - after.get(f, 0)) > 1 for f in before.keys() | after.keys()):
+            return epoch.valid_from
+    raise AssertionError(f"no change of areas after {date}")
+
+
+def core_faction_at(date: dt.date, lon: float, lat: float) -> str | None:
+    """Faction of the core's area (as exported for the map) that contains a point."""
+    from shapely.geometry import Point, shape
+
+    from dashboard import export
+
+    for f in export.date_features(browser.model(), date):
+        if f["properties"]["kind"] == "area" and shape(f["geometry"]).contains(Point(lon, lat)):
+            return f["properties"]["faction"]
+    return None
+
+
+def fingerprint(state: dict[str, Any]) -> tuple:
+    return state["layers"], state["vertices"], state["checksum"]
+
+
+def test_default_date_draws_every_faction_holding_land(map_page):
+    state = map_page.goto("", DEFAULT.isoformat())
+    assert state["date"] == DEFAULT.isoformat()
+    assert stamp_shows(state, DEFAULT), state["stamp_text"]
+    assert map_page.slider_date() == DEFAULT.isoformat()
+    drawn_factions_match(state, DEFAULT)
+
+
+def test_slider_redraws_areas_in_the_live_map(map_page):
+    change = first_change_after(DEFAULT)
+    before_day = change - dt.timedelta(days=1)
+    map_page.goto(f"?date={before_day.isoformat()}", before_day.isoformat())
+    before = map_page.set_view(7, (35.0, 42.0))  # a reload would put it back to zoom 6
+    map_page.mark_iframe()
+
+    map_page.press_slider("ArrowRight")
+    after = map_page.wait_for_map(change.isoformat())
+    assert map_page.slider_date() == change.isoformat()
+    assert fingerprint(after) != fingerprint(before), "areas not redrawn across a change of control"
+    drawn_factions_match(after, change)
+    assert after["zoom"] == 7, "zoom lost: the map was rebuilt"
+    assert after["center"] == pytest.approx(before["center"], abs=1e-4)
+    assert map_page.iframe_marked(), "the map iframe was reloaded"
+
+    map_page.press_slider("ArrowLeft")
+    back = map_page.wait_for_map(before_day.isoformat())
+    assert fingerprint(back) == fingerprint(before)
+    assert back["zoom"] == 7 and map_page.iframe_marked()
+
+    map_page.wait_idle()
+    button = map_page.event_button("Next event")
+    if button is not None:
+        button.click()
+        page = map_page.page
+        page.wait_for_function(f"() => ({browser.MAP_STATE_JS})()?.date > {before_day.isoformat()!r}",
+                               polling="raf", timeout=30_000)
+        moved = map_page.wait_for_map()
+        assert moved["date"] > before_day.isoformat()
+        assert moved["zoom"] == 7 and map_page.iframe_marked(), "Next event reloaded the map"
+
+
+def test_deep_link_opens_on_its_date(map_page):
+    state = map_page.goto(f"?date={DEEP_LINK.isoformat()}", DEEP_LINK.isoformat())
+    assert stamp_shows(state, DEEP_LINK), state["stamp_text"]
+    assert map_page.slider_date() == DEEP_LINK.isoformat()
+    drawn_factions_match(state, DEEP_LINK)
+    mosul = browser.model().gazetteer["mosul"]
+    at_mosul = {"lat": mosul.lat, "lon": mosul.lon}
+    assert core_faction_at(DEEP_LINK, mosul.lon, mosul.lat) == "iraq"
+    assert map_page.in_map(FACTION_AT_JS, at_mosul) == ["iraq"]
+    map_page.goto("", DEFAULT.isoformat())
+    assert core_faction_at(DEFAULT, mosul.lon, mosul.lat) == "isis"
+    assert map_page.in_map(FACTION_AT_JS, at_mosul) == ["isis"]
+
+
+def test_screenshot_of_the_map(map_page):
+    map_page.goto("", DEFAULT.isoformat())
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    SCREENSHOT.unlink(missing_ok=True)
+    map_page.page.screenshot(path=str(SCREENSHOT), full_page=True)
+    data = SCREENSHOT.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width >= 800 and height >= 600
+    assert len(data) > 30_000, "screenshot suspiciously small (blank page?)"
+
+
+def test_nothing_leaves_the_machine(session):
+    map_page, traffic, errors = session
+    if not traffic.urls:  # run on its own: load a page first (otherwise this checks all the tests above)
+        map_page.goto(f"?date={DEEP_LINK.isoformat()}", DEEP_LINK.isoformat())
+    assert any(u.startswith("ws://127.0.0.1") for u in traffic.urls), "websocket not recorded"
+    assert any("/app/static/leaflet" in u for u in traffic.urls), "vendored Leaflet not requested"
+    assert traffic.foreign_urls() == []
+    assert errors == [], f"uncaught errors in the page: {errors}"
