@@ -33,6 +33,8 @@ from dashboard.stats import date_range
 
 DEFAULT_DATE = dt.date(2016, 7, 15)
 PLACE_ZOOM = 9
+#: Detail dropped from areas drawn on screen (metres): invisible at the zooms the app allows.
+SCREEN_SIMPLIFY_M = 200.0
 LAYER_NAMES = {"areas": "Control areas", "fronts": "Front lines", "places": "Recorded places",
                "events": "Events near the date", "osm": "OpenStreetMap tiles (online)",
                "satellite": "Satellite imagery (online)"}
@@ -50,10 +52,20 @@ def load_model(events: str, geodata: str) -> ControlModel:
     return ControlModel.load(events, Path(geodata))
 
 
-@st.cache_data
-def features_for(events: str, geodata: str, date: dt.date, window: int) -> list[dict]:
-    """GeoJSON features of one date, with the events of the ``window`` days up to it."""
-    return export.date_features(load_model(events, geodata), date, window)
+@st.cache_resource
+def geography_urls(geodata: str) -> dict[str, str] | None:
+    return mapview.publish_geography(Path(geodata))
+
+
+@st.cache_data(max_entries=512)
+def state_features_for(events: str, geodata: str, epoch_start: dt.date) -> list[dict]:
+    """Areas, front lines and places of one epoch (every day of it shares them), simplified for the screen."""
+    return export.state_features(load_model(events, geodata), epoch_start, SCREEN_SIMPLIFY_M)
+
+
+@st.cache_data(max_entries=2048)
+def event_features_for(events: str, geodata: str, date: dt.date, window: int) -> list[dict]:
+    return export.recent_event_features(load_model(events, geodata), date, window)
 
 
 @st.cache_data
@@ -67,14 +79,20 @@ def changes_for(events: str, geodata: str, since: dt.date, until: dt.date) -> tu
 
 @st.cache_data
 def area_rows(events: str, geodata: str) -> list[dict]:
-    """km2 per faction at the start of every distinct state (a step series)."""
+    """km2 per faction as a step series: a row only where a faction's area changes (and at the end)."""
     model = load_model(events, geodata)
+    rows: list[dict] = []
+    last: dict[str, int] = {}
     history = model.area_history()
-    rows = [{"date": epoch.valid_from, "faction": f, "km2": round(km2)}
-            for epoch, areas in history for f, km2 in areas.items() if f != UNCLAIMED]
-    last_areas = history[-1][1]
-    rows += [{"date": model.record.end, "faction": f, "km2": round(km2)}
-             for f, km2 in last_areas.items() if f != UNCLAIMED]
+    factions = {f for _, areas in history for f in areas} - {UNCLAIMED}
+    for epoch, areas in history:
+        for faction in sorted(factions):
+            km2 = round(areas.get(faction, 0.0))
+            if last.get(faction) != km2:
+                rows.append({"date": epoch.valid_from.isoformat(), "faction": faction, "km2": km2})
+                last[faction] = km2
+    end = model.record.end.isoformat()
+    rows += [{"date": end, "faction": f, "km2": km2} for f, km2 in sorted(last.items())]
     return rows
 
 
@@ -163,7 +181,9 @@ def main() -> None:
     date = time_controls(model)
     view = current_view(model, date)
 
-    features = export.select(features_for(*sources, date, view.window), view.factions, view.types)
+    epoch = model.epoch(date)
+    features = export.select(state_features_for(*sources, epoch.valid_from)
+                             + event_features_for(*sources, date, view.window), view.factions, view.types)
     change_rows: list[dict] = []
     if view.compare:
         change_features, change_rows = changes_for(*sources, view.compare, date)
@@ -173,7 +193,8 @@ def main() -> None:
                                highlight=place.id if place else None)
     factions = {fid: (f.name, f.colour) for fid, f in record.factions.items()}
     fmap = mapview.base_map(Path(sources[1]), labels_for(*sources), factions,
-                            tiles=[t for t in view.layers if t in mapview.TILES])
+                            tiles=[t for t in view.layers if t in mapview.TILES],
+                            geography_urls=geography_urls(sources[1]))
     # The view is pushed to the map only when it is asked for (link, search): on other reruns the
     # map keeps whatever view the user has panned or zoomed to.
     target = st.session_state.pop("map_target", None)
@@ -301,7 +322,7 @@ def below_map(model: ControlModel, sources: tuple[str, str], date: dt.date, view
 def area_chart(rows: list[dict], colours: dict[str, str], date: dt.date, record: Any) -> alt.LayerChart:
     factions = [f for f in [*record.factions, CONTESTED] if any(r["faction"] == f for r in rows)]
     scale = alt.Scale(domain=factions, range=[colours[f] for f in factions])
-    lines = alt.Chart(alt.Data(values=[{**r, "date": r["date"].isoformat()} for r in rows])).mark_line(
+    lines = alt.Chart(alt.Data(values=rows)).mark_line(
         interpolate="step-after").encode(
         x=alt.X("date:T", title=None), y=alt.Y("km2:Q", title="km²"),
         color=alt.Color("faction:N", scale=scale, title=None))

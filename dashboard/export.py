@@ -43,26 +43,35 @@ _DECIMALS = 5  # ~1 m: more digits only make the files bigger
 Feature = dict[str, Any]
 
 
-def _geometry(geom: Any) -> dict[str, Any]:
-    rounded = shapely.transform(unproject(geom), lambda c: np.round(c, _DECIMALS))
+def _geometry(geom: Any, decimals: int = _DECIMALS) -> dict[str, Any]:
+    rounded = shapely.transform(unproject(geom), lambda c: np.round(c, decimals))
     return mapping(rounded)
 
 
-def snapshot_features(snapshot: Snapshot) -> Iterator[Feature]:
-    """Area and front-line features of a snapshot (WGS84)."""
-    for area in snapshot.areas:
+def snapshot_features(snapshot: Snapshot, simplify_m: float = 0.0) -> Iterator[Feature]:
+    """Area and front-line features of a snapshot (WGS84).
+
+    ``simplify_m`` > 0 trades detail for size (for drawing on screen): areas are simplified
+    together, so neighbours keep one shared border, and coordinates keep 4 decimals (~10 m).
+    """
+    decimals = 4 if simplify_m else _DECIMALS
+    shapes = [area.geometry for area in snapshot.areas]
+    if simplify_m:
+        shapes = list(shapely.coverage_simplify(np.array(shapes, dtype=object), simplify_m))
+    for area, geometry in zip(snapshot.areas, shapes, strict=True):
         props: dict[str, Any] = {"kind": "area", "faction": area.faction,
                                  "area_km2": round(area.area_km2, 1)}
         if area.parties:
             props["factions"] = list(area.parties)
         if area.besieged_by:
             props["besieged_by"] = area.besieged_by
-        yield {"type": "Feature", "properties": props, "geometry": _geometry(area.geometry)}
+        yield {"type": "Feature", "properties": props, "geometry": _geometry(geometry, decimals)}
     for line in snapshot.front_lines:
+        geometry = line.geometry.simplify(simplify_m) if simplify_m else line.geometry
         yield {"type": "Feature",
                "properties": {"kind": "front_line", "factions": list(line.factions),
                               "length_km": round(line.geometry.length / 1000, 1)},
-               "geometry": _geometry(line.geometry)}
+               "geometry": _geometry(geometry, decimals)}
 
 
 def _point(lon: float, lat: float) -> dict[str, Any]:
@@ -104,14 +113,22 @@ def event_feature(model: ControlModel, event: Event) -> Feature:
     return {"type": "Feature", "properties": props, "geometry": _point(place.lon, place.lat)}
 
 
+def state_features(model: ControlModel, date: dt.date, simplify_m: float = 0.0) -> list[Feature]:
+    """Areas, front lines and places on one date: the same for every day of an epoch."""
+    return [*snapshot_features(model.snapshot(date), simplify_m), *place_features(model, date)]
+
+
+def recent_event_features(model: ControlModel, date: dt.date,
+                          window_days: int = DEFAULT_EVENT_WINDOW_DAYS) -> list[Feature]:
+    """Events of the ``window_days`` days up to ``date`` (inclusive)."""
+    since = date - dt.timedelta(days=window_days)
+    return [event_feature(model, e) for e in model.events_between(since, date)]
+
+
 def date_features(model: ControlModel, date: dt.date,
                   window_days: int = DEFAULT_EVENT_WINDOW_DAYS) -> list[Feature]:
     """Areas, front lines, places and recent events on one date."""
-    features = list(snapshot_features(model.snapshot(date)))
-    features += place_features(model, date)
-    since = date - dt.timedelta(days=window_days)
-    features += [event_feature(model, e) for e in model.events_between(since, date)]
-    return features
+    return state_features(model, date) + recent_event_features(model, date, window_days)
 
 
 def change_features(shifts: Iterable[Shift]) -> list[Feature]:

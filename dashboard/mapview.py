@@ -23,12 +23,18 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
+import json
+import os
+import tempfile
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 import folium
+import numpy as np
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
@@ -42,6 +48,16 @@ LEAFLET_VERSION = "1.9.4"
 STATIC_URL = f"/app/static/leaflet-{LEAFLET_VERSION}"
 OFFLINE_JS = [("leaflet", f"{STATIC_URL}/leaflet.js")]
 OFFLINE_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
+#: Base geography is written here as static files, so the browser fetches it once and caches it
+#: instead of receiving it with every redraw (Streamlit resends the whole map script on each rerun).
+GENERATED_DIR = Path(__file__).parent / "static" / "generated"
+GENERATED_URL = "/app/static/generated"
+BASE_LAYERS = {
+    "countries": {"style": {"color": "#6d6d6d", "weight": 1.2, "fillColor": "#e8e4dc", "fillOpacity": 1},
+                  "by": ["role", {"focus": {"fillColor": "#ffffff"}}]},
+    "governorates": {"style": {"fill": False, "color": "#9e9e9e", "weight": 0.6, "dashArray": "3"}},
+    "rivers": {"style": {"color": "#4a90c2", "weight": 1.5, "fill": False}},
+}
 FRONT_COLOUR = "#b71c1c"
 UNKNOWN_COLOUR = "#bdbdbd"
 #: Online tile layers (optional: they need a network).
@@ -120,6 +136,47 @@ class MapFrame(MacroElement):
         self.rank_zoom = sorted(RANK_MIN_ZOOM.items())
 
 
+class BaseGeography(MacroElement):
+    """Countries, governorates and rivers in their own pane under the control areas.
+
+    Each source is a URL to fetch or an inline FeatureCollection; the layers are added in
+    a fixed order once all have arrived.  The layers are not interactive: the control areas
+    above them take the pointer.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (map) {
+  var pane = map.createPane("fl-base");
+  pane.style.zIndex = 350;
+  var renderer = L.canvas({pane: "fl-base"});
+  var specs = {{ this.specs | tojson }}, sources = {{ this.sources | tojson }};
+  var names = Object.keys(specs);
+  Promise.all(names.map(function (name) {
+    var source = sources[name];
+    return typeof source === "string" ? fetch(source).then(function (r) { return r.json(); }) : source;
+  })).then(function (collections) {
+    collections.forEach(function (data, i) {
+      var spec = specs[names[i]];
+      L.geoJson(data, {pane: "fl-base", renderer: renderer, interactive: false, style: function (f) {
+        var extra = spec.by ? (spec.by[1][f.properties[spec.by[0]]] || {}) : {};
+        return Object.assign({}, spec.style, extra);
+      }}).addTo(map);
+    });
+  });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, sources: dict[str, Any], transparent: bool = False):
+        super().__init__()
+        self._name = "BaseGeography"
+        self.sources = sources
+        self.specs = {name: dict(spec) for name, spec in BASE_LAYERS.items()}
+        if transparent:  # let tiles show through the land
+            self.specs["countries"] = {"style": {**BASE_LAYERS["countries"]["style"], "fillOpacity": 0}}
+
+
 class CityLabels(MacroElement):
     """Place names as plain text, each shown from its rank's zoom on (``labels.RANK_MIN_ZOOM``)."""
 
@@ -191,11 +248,13 @@ def legend_html(factions: dict[str, tuple[str, str]]) -> str:
 
 
 def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
-             factions: dict[str, tuple[str, str]] | None = None, tiles: Collection[str] = ()) -> folium.Map:
+             factions: dict[str, tuple[str, str]] | None = None, tiles: Collection[str] = (),
+             geography_urls: dict[str, str] | None = None) -> folium.Map:
     """Countries, governorates, rivers, city labels, legend and stamp box: the same on every date.
 
-    ``tiles`` adds online tile layers (``osm``, ``satellite``) under our geography; without
-    them the map needs no network.
+    With ``geography_urls`` (from :func:`publish_geography`) the browser fetches the base layers;
+    without, they are written into the page (a self-contained map).  ``tiles`` adds online tile
+    layers (``osm``, ``satellite``) under our geography; without them the map needs no network.
     """
     fmap = folium.Map(location=list(links.CENTER), zoom_start=links.ZOOM, tiles=None, control_scale=True,
                       prefer_canvas=True, min_zoom=links.ZOOM_RANGE[0], max_zoom=links.ZOOM_RANGE[1])
@@ -203,31 +262,49 @@ def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
         if name in tiles:
             url, attribution = TILES[name]
             folium.TileLayer(url, attr=attribution, name=name).add_to(fmap)
-    online = bool(tiles)
-    folium.GeoJson(
-        _collection(geography.countries(geodata)), name="countries",
-        style_function=lambda f: {
-            "fillColor": "#ffffff" if f["properties"]["role"] == "focus" else "#e8e4dc",
-            "fillOpacity": 0 if online else 1, "color": "#6d6d6d", "weight": 1.2},
-        tooltip=folium.GeoJsonTooltip(["name"], labels=False),
-    ).add_to(fmap)
-    folium.GeoJson(
-        _collection(geography.governorates(geodata)), name="governorates",
-        style_function=lambda f: {"fill": False, "color": "#9e9e9e", "weight": 0.6, "dashArray": "3"},
-    ).add_to(fmap)
-    folium.GeoJson(
-        _collection(geography.rivers(geodata)), name="rivers",
-        style_function=lambda f: {"color": "#4a90c2", "weight": 1.5},
-        tooltip=folium.GeoJsonTooltip(["name"], labels=False),
-    ).add_to(fmap)
+    sources: dict[str, Any] = dict(geography_urls) if geography_urls else base_geography(geodata)
+    BaseGeography(sources, transparent=bool(tiles)).add_to(fmap)
     CityLabels(labels).add_to(fmap)
     MapFrame(legend_html(factions or {})).add_to(fmap)
     return fmap
 
 
+def base_geography(geodata: Path = paths.GEODATA) -> dict[str, dict[str, Any]]:
+    """The base layers as GeoJSON FeatureCollections, by name."""
+    return {"countries": _collection(geography.countries(geodata)),
+            "governorates": _collection(geography.governorates(geodata)),
+            "rivers": _collection(geography.rivers(geodata))}
+
+
+def publish_geography(geodata: Path = paths.GEODATA,
+                      directory: Path = GENERATED_DIR) -> dict[str, str] | None:
+    """Write the base layers as static files named by their content; their URLs, or ``None`` if unwritable.
+
+    A name changes when its content does, so a browser never keeps a stale copy.
+    """
+    urls = {}
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, collection in base_geography(geodata).items():
+            text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
+            path = directory / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+            if not path.exists():
+                fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    out.write(text)
+                os.replace(tmp, path)
+            urls[name] = f"{GENERATED_URL}/{path.name}"
+    except OSError:
+        return None
+    return urls
+
+
 def _collection(features: list[geography.Feature]) -> dict[str, Any]:
+    def rounded(geometry: Any) -> dict[str, Any]:
+        return mapping(shapely.transform(geometry, lambda c: np.round(c, 5)))
+
     return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": f.properties, "geometry": mapping(f.geometry)}
+            "features": [{"type": "Feature", "properties": f.properties, "geometry": rounded(f.geometry)}
                          for f in features]}
 
 
@@ -260,7 +337,7 @@ def date_layer(features: list[dict[str, Any]], colours: dict[str, str], date: dt
         ).add_to(group)
     if by_kind.get("change"):
         folium.GeoJson(
-            _features(_with_tip(by_kind["change"], _change_tip)), name="changes",
+            _features(_with_tip(by_kind["change"], _change_tip, keep=("kind", "from", "to"))), name="changes",
             style_function=lambda f: {"fillColor": colour(f["properties"]["to"]), "fillOpacity": 0.8,
                                       "color": "#000000", "weight": 1.5, "dashArray": "3 3"},
             tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
@@ -271,14 +348,15 @@ def date_layer(features: list[dict[str, Any]], colours: dict[str, str], date: dt
     places = [f for f in by_kind.get("place", []) if f["properties"].get("recorded")]
     if "places" in layers and places:
         folium.GeoJson(
-            _features(_with_tip(places, _place_tip)), name="places",
+            _features(_with_tip(places, _place_tip, keep=("kind", "id", "faction"))), name="places",
             marker=folium.CircleMarker(radius=4, weight=1, fill=True, fill_opacity=1),
             style_function=lambda f: {"color": "#212121", "fillColor": colour(f["properties"]["faction"])},
             tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
         ).add_to(group)
     if "events" in layers and by_kind.get("event"):
         folium.GeoJson(
-            _features(_with_tip(by_kind["event"], _event_tip, popup=event_popup_html)), name="events",
+            _features(_with_tip(by_kind["event"], _event_tip, popup=event_popup_html,
+                                 keep=("kind", "id", "type"))), name="events",
             marker=folium.CircleMarker(radius=8, fill=True, fill_color="#ffffff", fill_opacity=0.35),
             style_function=lambda f: {"color": EVENT_COLOURS.get(f["properties"]["type"], "#000"),
                                       "weight": 3},
@@ -302,11 +380,16 @@ def _area_style(props: dict[str, Any], fill: str) -> dict[str, Any]:
             "dashArray": "6 4" if props["faction"] == CONTESTED else None}
 
 
-def _with_tip(features: list[dict[str, Any]], tip: Any, popup: Any = None) -> list[dict[str, Any]]:
-    """Copies of features with an escaped ``tip`` (and ``popup``) property: the caches stay untouched."""
+def _with_tip(features: list[dict[str, Any]], tip: Any, popup: Any = None,
+              keep: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Copies of features with an escaped ``tip`` (and ``popup``) and only the ``keep`` properties.
+
+    Copies, so cached features stay untouched; only what the browser uses is sent to it.
+    """
     out = []
     for f in features:
-        props = {**f["properties"], "tip": tip(f["properties"])}
+        props = {key: f["properties"][key] for key in keep if key in f["properties"]}
+        props["tip"] = tip(f["properties"])
         if popup:
             props["popup"] = popup(f["properties"])
         out.append({**f, "properties": props})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from dashboard import export, mapview
 
@@ -68,3 +69,33 @@ def test_select_keeps_what_concerns_the_shown_factions_and_types(model):
     events = [f["properties"] for f in shown if f["properties"]["kind"] == "event"]
     assert events and all(e["type"] == "capture" and "sdf" in (e["from"], e["to"]) for e in events)
     assert export.select(features) == features
+
+
+def test_base_geography_is_published_as_static_files_named_by_content(tmp_path):
+    urls = mapview.publish_geography(directory=tmp_path)
+    assert set(urls) == {"countries", "governorates", "rivers"}
+    inline = mapview.base_geography()
+    for name, url in urls.items():
+        assert url.startswith(mapview.GENERATED_URL + "/")
+        path = tmp_path / url.rsplit("/", 1)[1]
+        written = json.loads(path.read_text(encoding="utf-8"))
+        assert written == json.loads(json.dumps(inline[name]))
+    assert mapview.publish_geography(directory=tmp_path) == urls  # same content, same names
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_an_unwritable_static_folder_means_an_inline_map_not_a_crash(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert mapview.publish_geography(directory=blocker / "generated") is None
+
+
+def test_the_base_map_fetches_published_layers_or_carries_them_inline():
+    mapview.use_offline_assets()
+    urls = {"countries": "/app/static/generated/c.json", "governorates": "/app/static/generated/g.json",
+            "rivers": "/app/static/generated/r.json"}
+    fetched = mapview.base_map(labels=[], geography_urls=urls).get_root().render()
+    inline = mapview.base_map(labels=[]).get_root().render()
+    assert all(url in fetched for url in urls.values())
+    assert len(fetched) < len(inline) / 5  # the point: the page no longer carries the geography
+    assert '"FeatureCollection"' in inline and '"FeatureCollection"' not in fetched
