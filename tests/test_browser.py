@@ -157,6 +157,30 @@ def test_deep_link_opens_on_its_date(map_page):
     assert map_page.in_map(FACTION_AT_JS, at_mosul) == ["isis"]
 
 
+def test_the_link_follows_the_map_and_reopens_the_same_view(map_page):
+    map_page.goto(f"?date={DEEP_LINK.isoformat()}", DEEP_LINK.isoformat())
+    map_page.set_view(8, (36.1, 42.9))  # as a user panning and zooming to Mosul
+    query = map_page.page.url.split("?", 1)[1]
+    assert "lat=36.1000" in query and "lon=42.9000" in query and "zoom=8" in query, query
+    assert f"date={DEEP_LINK.isoformat()}" in query
+
+    state = map_page.goto("?" + query, DEEP_LINK.isoformat())
+    assert state["zoom"] == 8
+    pixel = 360 / (256 * 2 ** 8)  # Leaflet snaps the view to whole pixels
+    assert state["center"] == pytest.approx([36.1, 42.9], abs=pixel)
+    assert map_page.page.url.split("?", 1)[1] == query
+
+
+def test_base_geography_comes_from_the_apps_static_files(session):
+    map_page, traffic, _ = session
+    map_page.goto("", DEFAULT.isoformat())
+    fetched = [u for u in traffic.urls if "/app/static/generated/" in u]
+    assert {u.rsplit("/", 1)[1].split("-")[0] for u in fetched} == {"countries", "governorates", "rivers"}
+    drawn = map_page.in_map("(w) => { let n = 0; w.map.eachLayer(l => { if (l.options && "
+                            "l.options.pane === 'fl-base' && l.feature) n++; }); return n; }")
+    assert drawn == 10 + 33 + 8  # countries, governorates, rivers in geodata/
+
+
 def test_screenshot_of_the_map(map_page):
     map_page.goto("", DEFAULT.isoformat())
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
