@@ -170,8 +170,9 @@ def main() -> None:
         st.code("\n".join(str(p) for p in exc.problems), language=None)
         return
     init_state(model)
-    if "pending_date" in st.session_state:  # set by the player on the previous run
-        go_to(st.session_state.pop("pending_date"))
+    pending = st.session_state.pop("pending_date", None)  # the player's next step
+    if pending and st.session_state["playing"]:  # not if Pause was clicked meanwhile
+        go_to(pending)
     for warning in st.session_state.pop("link_warnings", []):
         st.warning(warning)
     record = model.record
@@ -230,20 +231,19 @@ def controls(model: ControlModel) -> None:
 
 def time_controls(model: ControlModel) -> dt.date:
     record = model.record
-    back, slider, forward, player = st.columns([2, 9, 2, 2], vertical_alignment="bottom")
+    date = st.slider("Date", min_value=record.start, max_value=record.end, key="date", format="YYYY-MM-DD")
+    back, forward, player, speed, _ = st.columns([2, 2, 2, 2, 4], vertical_alignment="bottom")
     back.button("◀ Previous event", width="stretch", key="previous",
                 on_click=lambda: go_to(step_from(model, st.session_state["date"], "event", forward=False)))
     forward.button("Next event ▶", width="stretch", key="next",
                    on_click=lambda: go_to(step_from(model, st.session_state["date"], "event")))
-    with player:
-        playing = st.session_state["playing"]
-        st.button("⏸ Pause" if playing else "▶ Play", key="play", width="stretch",
+    playing = st.session_state["playing"]
+    player.button("⏸ Pause" if playing else "▶ Play", key="play", width="stretch",
                   on_click=lambda: st.session_state.update(playing=not playing))
-        with st.popover("Speed", width="stretch"):
-            st.selectbox("Step", list(PLAY_STEPS), key="play_step", index=2)
-            st.select_slider("Seconds per step", PLAY_DELAYS, key="play_delay", value=1.0)
-    return slider.slider("Date", min_value=record.start, max_value=record.end, key="date",
-                         format="YYYY-MM-DD")
+    with speed.popover("Speed", width="stretch"):
+        st.selectbox("Step", list(PLAY_STEPS), key="play_step", index=2)
+        st.select_slider("Seconds per step", PLAY_DELAYS, key="play_delay", value=1.0)
+    return date
 
 
 def current_view(model: ControlModel, date: dt.date) -> View:

@@ -181,6 +181,22 @@ def test_base_geography_comes_from_the_apps_static_files(session):
     assert drawn == 10 + 33 + 8  # countries, governorates, rivers in geodata/
 
 
+def test_play_moves_the_map_on_and_pause_stops_it_where_it_shows(map_page):
+    start = dt.date(2016, 10, 1)
+    map_page.goto(f"?date={start.isoformat()}", start.isoformat())
+    map_page.page.get_by_role("button", name="Play").click()
+    map_page.page.wait_for_function(f"() => ({browser.MAP_STATE_JS})()?.date > {start.isoformat()!r}",
+                                    polling="raf", timeout=30_000)
+    map_page.page.get_by_role("button", name="Pause").click()
+    map_page.wait_idle(quiet=1.5)
+    shown = map_page.state()["date"]
+    assert shown > start.isoformat()
+    assert map_page.slider_date() == shown
+    assert f"date={shown}" in map_page.page.url
+    map_page.page.wait_for_timeout(2_500)  # longer than a step: nothing moves once paused
+    assert map_page.state()["date"] == shown and map_page.slider_date() == shown
+
+
 def test_screenshot_of_the_map(map_page):
     map_page.goto("", DEFAULT.isoformat())
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
