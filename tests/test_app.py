@@ -20,15 +20,22 @@ def app(**query: str) -> AppTest:
     return at.run()
 
 
+def walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from walk(child)
+
+
 def map_component(at: AppTest) -> tuple[str, dict]:
     """(element id, arguments) of the st_folium component on the page."""
-    def walk(node):
-        for child in getattr(node, "children", {}).values():
-            yield child
-            yield from walk(child)
     (proto,) = [el.proto for el in walk(at.main) if type(el).__name__ == "UnknownElement"
                 and hasattr(el.proto, "json_args")]
     return proto.id, json.loads(proto.json_args)
+
+
+def area_chart_spec(at: AppTest) -> dict:
+    (chart,) = [el for el in walk(at.main) if getattr(el, "type", "") == "vega_lite_chart"]
+    return json.loads(chart.proto.spec)
 
 
 def test_page_shows_a_date_slider_and_the_map():
@@ -66,6 +73,22 @@ def test_deep_link_opens_on_its_date():
     at = app(date="2017-03-15")
     assert at.slider[0].value == dt.date(2017, 3, 15)
     assert not at.warning
+
+
+def test_area_chart_steps_through_the_models_areas_and_marks_the_date(model):
+    at = app(date="2017-03-15")
+    lines, rule = area_chart_spec(at)["layer"]
+    assert rule["data"]["values"] == [{"date": "2017-03-15"}]
+    rows = lines["data"]["values"]
+    for date in (dt.date(2015, 6, 1), dt.date(2017, 3, 15)):
+        for faction, km2 in model.area_by_faction(date).items():
+            if faction == "unclaimed":
+                continue
+            last = max((r for r in rows if r["faction"] == faction and r["date"] <= date.isoformat()),
+                       key=lambda r: r["date"])
+            assert last["km2"] == round(km2), (date, faction)
+    at.slider(key="date").set_value(dt.date(2018, 1, 1)).run()
+    assert area_chart_spec(at)["layer"][1]["data"]["values"] == [{"date": "2018-01-01"}]
 
 
 FULL_LINK = {"date": "2017-07-10", "lat": "36.3400", "lon": "43.1300", "zoom": "9",
