@@ -308,10 +308,6 @@ def _collection(features: list[geography.Feature]) -> dict[str, Any]:
                          for f in features]}
 
 
-def _features(features: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": list(features)}
-
-
 def date_layer(features: list[dict[str, Any]], colours: dict[str, str], date: dt.date, *,
                compare: dt.date | None = None, layers: Collection[str] = links.DEFAULT_LAYERS,
                highlight: str | None = None) -> folium.FeatureGroup:
@@ -327,73 +323,109 @@ def date_layer(features: list[dict[str, Any]], colours: dict[str, str], date: dt
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for f in features:
         by_kind.setdefault(f["properties"]["kind"], []).append(f)
-    group = folium.FeatureGroup(name=f"control on {date.isoformat()}")
-    areas = [f for f in by_kind.get("area", []) if f["properties"]["faction"] != UNCLAIMED]
-    if "areas" in layers and areas:
-        folium.GeoJson(
-            _features(areas), name="areas",
-            style_function=lambda f: _area_style(f["properties"], colour(f["properties"]["faction"])),
-            tooltip=folium.GeoJsonTooltip(["faction", "area_km2"], aliases=["held by", "km²"]),
-        ).add_to(group)
-    if by_kind.get("change"):
-        folium.GeoJson(
-            _features(_with_tip(by_kind["change"], _change_tip, keep=("kind", "from", "to"))), name="changes",
-            style_function=lambda f: {"fillColor": colour(f["properties"]["to"]), "fillOpacity": 0.8,
-                                      "color": "#000000", "weight": 1.5, "dashArray": "3 3"},
-            tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
-        ).add_to(group)
-    if "fronts" in layers and by_kind.get("front_line"):
-        folium.GeoJson(_features(by_kind["front_line"]), name="front lines",
-                       style_function=lambda f: {"color": FRONT_COLOUR, "weight": 3.5}).add_to(group)
+    parts = ControlLayers()
+    if "areas" in layers:
+        areas = [f for f in by_kind.get("area", []) if f["properties"]["faction"] != UNCLAIMED]
+        parts.add("areas", areas, _area_tip, lambda p: _area_style(p, colour(p["faction"])),
+                  keep=("kind", "faction"))
+    parts.add("changes", by_kind.get("change", []), _change_tip, lambda p: {
+        "fillColor": colour(p["to"]), "fillOpacity": 0.8, "color": "#000000", "weight": 1.5,
+        "dashArray": "3 3"}, keep=("kind", "from", "to"))
+    if "fronts" in layers:
+        parts.add("fronts", by_kind.get("front_line", []), None,
+                  lambda p: {"color": FRONT_COLOUR, "weight": 3.5}, keep=("kind", "factions"))
     places = [f for f in by_kind.get("place", []) if f["properties"].get("recorded")]
-    if "places" in layers and places:
-        folium.GeoJson(
-            _features(_with_tip(places, _place_tip, keep=("kind", "id", "faction"))), name="places",
-            marker=folium.CircleMarker(radius=4, weight=1, fill=True, fill_opacity=1),
-            style_function=lambda f: {"color": "#212121", "fillColor": colour(f["properties"]["faction"])},
-            tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
-        ).add_to(group)
-    if "events" in layers and by_kind.get("event"):
-        folium.GeoJson(
-            _features(_with_tip(by_kind["event"], _event_tip, popup=event_popup_html,
-                                 keep=("kind", "id", "type"))), name="events",
-            marker=folium.CircleMarker(radius=8, fill=True, fill_color="#ffffff", fill_opacity=0.35),
-            style_function=lambda f: {"color": EVENT_COLOURS.get(f["properties"]["type"], "#000"),
-                                      "weight": 3},
-            tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
-            popup=folium.GeoJsonPopup(["popup"], labels=False),
-        ).add_to(group)
+    if "places" in layers:
+        parts.add("places", places, _place_tip, lambda p: {
+            "radius": 4, "weight": 1, "color": "#212121", "fillColor": colour(p["faction"]),
+            "fillOpacity": 1}, keep=("kind", "id", "faction"))
+    if "events" in layers:
+        parts.add("events", by_kind.get("event", []), _event_tip, lambda p: {
+            "radius": 8, "weight": 3, "color": EVENT_COLOURS.get(p["type"], "#000000"),
+            "fillColor": "#ffffff", "fillOpacity": 0.35}, keep=("kind", "id", "type"), popup=event_popup_html)
     if highlight:
-        for f in by_kind.get("place", []):
-            if f["properties"]["id"] == highlight:
-                lon, lat = f["geometry"]["coordinates"]
-                folium.CircleMarker((lat, lon), radius=13, color="#0d47a1", weight=3, fill=False,
-                                    tooltip=html.escape(f["properties"]["name"])).add_to(group)
+        chosen = [f for f in by_kind.get("place", []) if f["properties"]["id"] == highlight]
+        parts.add("highlight", chosen, lambda p: html.escape(p["name"]),
+                  lambda p: {"radius": 13, "weight": 3, "color": "#0d47a1", "fill": False}, keep=("id",))
+    group = folium.FeatureGroup(name=f"control on {date.isoformat()}")
+    parts.add_to(group)
     DateStamp(date, compare).add_to(group)
     return group
 
 
+class ControlLayers(MacroElement):
+    """The date's GeoJSON layers, drawn by a few lines of Leaflet instead of one Folium element each.
+
+    Styles, tooltips and popups are computed here, in Python, once per feature; tooltip and popup
+    text arrives escaped (Leaflet inserts it as HTML).  Each feature keeps only the properties in
+    ``keep`` plus ``s`` (its style's index), ``tip`` and ``popup``.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (group) {
+  var styles = {{ this.styles | tojson }};
+  {{ this.parts | tojson }}.forEach(function (part) {
+    group.addLayer(L.geoJson({type: "FeatureCollection", features: part.features}, {
+      style: function (f) { return styles[f.properties.s]; },
+      pointToLayer: function (f, at) { return L.circleMarker(at, styles[f.properties.s]); },
+      onEachFeature: function (f, layer) {
+        if (f.properties.tip) layer.bindTooltip(f.properties.tip, {sticky: f.geometry.type !== "Point"});
+        if (f.properties.popup) layer.bindPopup(f.properties.popup, {maxWidth: 340});
+      }
+    }));
+  });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ControlLayers"
+        self.parts: list[dict[str, Any]] = []
+        self.styles: list[dict[str, Any]] = []
+        self._style_index: dict[str, int] = {}
+
+    def add(self, name: str, features: list[dict[str, Any]], tip: Any, style: Any,
+            keep: tuple[str, ...] = (), popup: Any = None) -> None:
+        """Add one layer; ``tip``/``popup``/``style`` are functions of a feature's properties."""
+        if not features:
+            return
+        out = []
+        for f in features:
+            props = {key: f["properties"][key] for key in keep if key in f["properties"]}
+            props["s"] = self._style(style(f["properties"]))
+            if tip:
+                props["tip"] = tip(f["properties"])
+            if popup:
+                props["popup"] = popup(f["properties"])
+            out.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
+        self.parts.append({"name": name, "features": out})
+
+    def _style(self, style: dict[str, Any]) -> int:
+        key = json.dumps(style, sort_keys=True)
+        if key not in self._style_index:
+            self._style_index[key] = len(self.styles)
+            self.styles.append(style)
+        return self._style_index[key]
+
+
+def _area_tip(props: dict[str, Any]) -> str:
+    text = f"{props['faction']}: {props['area_km2']:,.0f} km²"
+    if props.get("factions"):
+        text = f"contested ({', '.join(props['factions'])}): {props['area_km2']:,.0f} km²"
+    if props.get("besieged_by"):
+        text += f", besieged by {props['besieged_by']}"
+    return html.escape(text)
+
+
 def _area_style(props: dict[str, Any], fill: str) -> dict[str, Any]:
     besieged = bool(props.get("besieged_by"))
-    return {"fillColor": fill, "fillOpacity": 0.5, "color": "#000000" if besieged else fill,
-            "weight": 2 if besieged else 0.5,
-            "dashArray": "6 4" if props["faction"] == CONTESTED else None}
-
-
-def _with_tip(features: list[dict[str, Any]], tip: Any, popup: Any = None,
-              keep: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Copies of features with an escaped ``tip`` (and ``popup``) and only the ``keep`` properties.
-
-    Copies, so cached features stay untouched; only what the browser uses is sent to it.
-    """
-    out = []
-    for f in features:
-        props = {key: f["properties"][key] for key in keep if key in f["properties"]}
-        props["tip"] = tip(f["properties"])
-        if popup:
-            props["popup"] = popup(f["properties"])
-        out.append({**f, "properties": props})
-    return out
+    style = {"fillColor": fill, "fillOpacity": 0.5, "color": "#000000" if besieged else fill,
+             "weight": 2 if besieged else 0.5}
+    if props["faction"] == CONTESTED:
+        style["dashArray"] = "6 4"
+    return style
 
 
 def _place_tip(props: dict[str, Any]) -> str:

@@ -46,10 +46,12 @@ def test_the_date_layer_carries_the_stamp_and_escaped_tooltips():
                "geometry": {"type": "Point", "coordinates": [38.0, 36.5]}}
     layer = mapview.date_layer([feature], {"isis": "#262626"}, dt.date(2016, 8, 12),
                                compare=dt.date(2016, 1, 1))
-    (places,) = [child for child in layer._children.values() if getattr(child, "layer_name", "") == "places"]
-    # Folium's tooltips insert property values as HTML: the shown text must arrive escaped.
-    assert places.data["features"][0]["properties"]["tip"] == (
-        '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;: isis')
+    (parts,) = [child for child in layer._children.values() if isinstance(child, mapview.ControlLayers)]
+    (places,) = [part for part in parts.parts if part["name"] == "places"]
+    # Leaflet inserts tooltip text as HTML: the shown text must arrive escaped.
+    shown = '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;: isis'
+    assert places["features"][0]["properties"]["tip"] == shown
+    assert set(places["features"][0]["properties"]) == {"kind", "id", "faction", "s", "tip"}
     assert feature["properties"].get("tip") is None  # the cached input is not modified
     mapview.use_offline_assets()
     fmap = mapview.base_map(labels=[])
