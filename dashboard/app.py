@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
 
 from dashboard import export, mapview, paths
@@ -169,15 +170,25 @@ def main() -> None:
         st.code("\n".join(str(p) for p in exc.problems), language=None)
         return
     init_state(model)
+    for warning in st.session_state.pop("link_warnings", []):
+        st.warning(warning)
+    with st.sidebar:
+        controls(model)
+        place = searched_place(model)
+    date_page(model, sources, place)
+
+
+@st.fragment
+def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None:
+    """Everything that changes with the date.
+
+    A fragment: moving the slider, stepping or playing reruns only this part, so the sidebar's
+    widgets are neither rebuilt nor resent on every date change.
+    """
+    record = model.record
     pending = st.session_state.pop("pending_date", None)  # the player's next step
     if pending and st.session_state["playing"]:  # not if Pause was clicked meanwhile
         go_to(pending)
-    for warning in st.session_state.pop("link_warnings", []):
-        st.warning(warning)
-    record = model.record
-
-    with st.sidebar:
-        controls(model)
     date = time_controls(model)
     view = current_view(model, date)
 
@@ -188,7 +199,6 @@ def main() -> None:
     if view.compare:
         change_features, change_rows = changes_for(*sources, view.compare, date)
         features += export.select(change_features, view.factions)
-    place = searched_place(model)
     layer = mapview.date_layer(features, record.colours, date, compare=view.compare, layers=view.layers,
                                highlight=place.id if place else None)
     factions = {fid: (f.name, f.colour) for fid, f in record.factions.items()}
@@ -269,7 +279,7 @@ def searched_place(model: ControlModel) -> Any:
         place = model.gazetteer.resolve(text)
     except UnknownPlace as exc:
         hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
-        st.sidebar.warning(f"No place called {quote(text)}.{hint}")
+        st.warning(f"No place called {quote(text)}.{hint}")
         return None
     if st.session_state.get("place_shown") != place.id:
         st.session_state["place_shown"] = place.id
@@ -371,7 +381,10 @@ def play(model: ControlModel, date: dt.date) -> None:
         st.session_state["playing"] = False
     else:
         st.session_state["pending_date"] = following
-    st.rerun()
+    try:
+        st.rerun(scope="fragment")  # only the date's part of the page
+    except StreamlitAPIException:  # on a full run of the script Streamlit allows only a full rerun
+        st.rerun()
 
 
 main()
