@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from dashboard.changes import land_changes
 from dashboard.model import ControlModel
 
 
@@ -48,6 +49,14 @@ def main() -> None:
         print(f"export --history end to end: {took:.1f} s, {out.stat().st_size / 1e6:.1f} MB")
     date = dt.date(2016, 7, 15)
     print(f"IS area on {date}: {model.area_by_faction(date).get('isis', 0):,.0f} km2")
+    t0 = time.perf_counter()
+    model.area_history()
+    print(f"area per faction for all {len(epochs)} states (the app's chart): "
+          f"{1000 * (time.perf_counter() - t0):.0f} ms")
+    t0 = time.perf_counter()
+    land_changes(model, model.record.start, model.record.end)
+    print(f"land changed hands, whole record (the app's 'changes since'): "
+          f"{1000 * (time.perf_counter() - t0):.0f} ms")
 
 
 if __name__ == "__main__":
