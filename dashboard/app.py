@@ -13,6 +13,7 @@ it shares exactly what is on screen.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 from pathlib import Path
 from typing import Any
@@ -154,8 +155,7 @@ def step_from(model: ControlModel, date: dt.date, step: str, forward: bool = Tru
     shown = [e for e in model.record.events if e.type in st.session_state["types"]]
     if step == "event":
         return model.next_event_date(date, shown) if forward else model.previous_event_date(date, shown)
-    later = [d for d in date_range(date, model.record.end, step)][1:2]
-    return later[0] if later else None
+    return next(itertools.islice(date_range(date, model.record.end, step), 1, None), None)
 
 
 # --- page -------------------------------------------------------------------------------------
