@@ -34,8 +34,10 @@ from dashboard.stats import date_range
 
 DEFAULT_DATE = dt.date(2016, 7, 15)
 PLACE_ZOOM = 9
-#: Detail dropped from areas drawn on screen (metres): invisible at the zooms the app allows.
-SCREEN_SIMPLIFY_M = 200.0
+#: Simplification of areas drawn on screen (``shapely.coverage_simplify`` tolerance, metres). At 1000
+#: the drawn borders move by ~30 m on average (a tenth of a pixel at zoom 9) and the areas of a date
+#: take 49 KB instead of 87 KB (measured on 2016-07-15).
+SCREEN_SIMPLIFY_M = 1000.0
 LAYER_NAMES = {"areas": "Control areas", "fronts": "Front lines", "places": "Recorded places",
                "events": "Events near the date", "osm": "OpenStreetMap tiles (online)",
                "satellite": "Satellite imagery (online)"}
