@@ -34,8 +34,7 @@ def features_for(date: dt.date) -> list[dict]:
 @st.cache_data
 def labels() -> list:
     model = load_model()
-    local = {h.place for h in model.record.baseline if h.local}
-    return map_labels(model.places, set(model.history.places) - local)
+    return map_labels(model.places, model.leading_places)
 
 
 model = load_model()

@@ -102,8 +102,7 @@ def area_rows(events: str, geodata: str) -> list[dict]:
 @st.cache_data
 def labels_for(events: str, geodata: str) -> list:
     model = load_model(events, geodata)
-    local = {h.place for h in model.record.baseline if h.local}
-    return map_labels(model.places, set(model.history.places) - local)
+    return map_labels(model.places, model.leading_places)
 
 
 # --- state ------------------------------------------------------------------------------------
@@ -111,7 +110,7 @@ def labels_for(events: str, geodata: str) -> list:
 def first_view(model: ControlModel) -> View:
     """The view the URL asks for; warnings for what it got wrong are kept to show on this run."""
     record = model.record
-    limits = LinkLimits(record.start, record.end, [*record.factions, CONTESTED], model.gazetteer.places)
+    limits = LinkLimits(record.start, record.end, record.holders, model.gazetteer.places)
     view, warnings = read_link(st.query_params.to_dict(), View(date=DEFAULT_DATE), limits)
     st.session_state["link_warnings"] = warnings
     return view
@@ -119,17 +118,17 @@ def first_view(model: ControlModel) -> View:
 
 def init_state(model: ControlModel) -> None:
     """Seed the widgets from the link, once per session."""
-    if "view" in st.session_state:
+    if st.session_state.get("link_read"):
         return
     view = first_view(model)
     place = model.gazetteer.places.get(view.place) if view.place else None
     st.session_state.update({
-        "view": view,
+        "link_read": True,
         "date": view.date,
         "compare_on": view.compare is not None,
         "compare": view.compare or dt.date(view.date.year, 1, 1),
         "window": view.window,
-        "factions": list(view.factions if view.factions is not None else [*model.record.factions, CONTESTED]),
+        "factions": list(view.factions if view.factions is not None else model.record.holders),
         "types": list(view.types if view.types is not None else EVENT_TYPES),
         "layers": list(view.layers),
         "place_query": _place_text(model, place) if place else "",
@@ -263,7 +262,7 @@ def current_view(model: ControlModel, date: dt.date) -> View:
     lat, lon, zoom = s["map_seen"]
     return View(date=date, lat=lat, lon=lon, zoom=zoom, layers=tuple(s["layers"]),
                 compare=s["compare"] if s["compare_on"] else None,
-                factions=_unless_all(s["factions"], [*model.record.factions, CONTESTED]),
+                factions=_unless_all(s["factions"], model.record.holders),
                 types=_unless_all(s["types"], EVENT_TYPES), window=s["window"])
 
 
@@ -325,7 +324,7 @@ def below_map(model: ControlModel, sources: tuple[str, str], date: dt.date, view
     window = dt.timedelta(days=view.window)
     st.subheader(f"Events from {date - window} to {date + window}")
     rows = [event_row(e) for e in model.events_between(date - window, date + window)
-            if e.type in st.session_state["types"]]
+            if view.types is None or e.type in view.types]
     st.dataframe(rows, hide_index=True, width="stretch",
                  column_config={"link": st.column_config.LinkColumn("first source")})
 
@@ -336,7 +335,7 @@ def area_chart(rows: list[dict], colours: dict[str, str], date: dt.date, record:
     A plain spec rather than Altair: building and validating an Altair chart costs ~70 ms per
     rerun, a third of a slider move.
     """
-    factions = [f for f in [*record.factions, CONTESTED] if any(r["faction"] == f for r in rows)]
+    factions = [f for f in record.holders if any(r["faction"] == f for r in rows)]
     return {
         "height": 280,
         "layer": [

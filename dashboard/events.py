@@ -131,6 +131,11 @@ class EventRecord:
     events: tuple[Event, ...] = field(default_factory=tuple)
 
     @property
+    def holders(self) -> tuple[str, ...]:
+        """Every category of land holder the map shows: each faction, then ``contested``."""
+        return (*self.factions, CONTESTED)
+
+    @property
     def colours(self) -> dict[str, str]:
         """Colour of every area category: each faction, ``contested`` and ``unclaimed``."""
         return {**SPECIAL_COLOURS, **{fid: f.colour for fid, f in self.factions.items()}}

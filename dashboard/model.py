@@ -67,6 +67,9 @@ class ControlModel:
         self._index = {p.id: i for i, p in enumerate(self.places)}
         x, y = to_projected(np.array([p.lon for p in self.places]), np.array([p.lat for p in self.places]))
         self.xy = np.column_stack([x, y])
+        local = {h.place for h in record.baseline if h.local}
+        #: Recorded places whose control the villages around them follow (the non-local ones).
+        self.leading_places: frozenset[str] = frozenset(p for p in history.places if p not in local)
         self.leaders = self._leaders()
         self.tessellation = Tessellation(self.xy, [p.country for p in self.places], outlines(geodata),
                                          params.claim_radius_km * 1000)
@@ -86,9 +89,7 @@ class ControlModel:
 
     def _leaders(self) -> np.ndarray:
         """Index of the anchor each place follows (itself for an anchor)."""
-        local = {h.place for h in self.record.baseline if h.local}
-        anchors = np.array(sorted(self._index[p] for p in self.history.places if p not in local),
-                           dtype=int)
+        anchors = np.array(sorted(self._index[p] for p in self.leading_places), dtype=int)
         countries = np.array([p.country for p in self.places])
         leaders = np.empty(len(self.places), dtype=int)
         for i in range(len(self.places)):

@@ -9,8 +9,7 @@ from dashboard.labels import map_labels
 
 
 def labels(model):
-    local = {h.place for h in model.record.baseline if h.local}
-    return map_labels(model.places, set(model.history.places) - local)
+    return map_labels(model.places, model.leading_places)
 
 
 def test_big_cities_and_campaign_towns_are_named(model):
