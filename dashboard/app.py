@@ -132,7 +132,9 @@ def init_state(model: ControlModel) -> None:
         "types": list(view.types if view.types is not None else EVENT_TYPES),
         "layers": list(view.layers),
         "place_query": _place_text(model, place) if place else "",
-        "map_target": (view.lat, view.lon, view.zoom),
+        # The map opens on the link's view, so the first view it reports is the link's own (with the
+        # view pushed after opening, its opening report could land last and reset the link).
+        "map_home": (view.lat, view.lon, view.zoom),
         "map_seen": (view.lat, view.lon, view.zoom),
         "playing": False,
     })
@@ -205,7 +207,7 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     factions = {fid: (f.name, f.colour) for fid, f in record.factions.items()}
     fmap = mapview.base_map(Path(sources[1]), labels_for(*sources), factions,
                             tiles=[t for t in view.layers if t in mapview.TILES],
-                            geography_urls=geography_urls(sources[1]))
+                            geography_urls=geography_urls(sources[1]), home=st.session_state["map_home"])
     # The view is pushed to the map only when it is asked for (link, search): on other reruns the
     # map keeps whatever view the user has panned or zoomed to.
     target = st.session_state.pop("map_target", None)

@@ -249,14 +249,16 @@ def legend_html(factions: dict[str, tuple[str, str]]) -> str:
 
 def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
              factions: dict[str, tuple[str, str]] | None = None, tiles: Collection[str] = (),
-             geography_urls: dict[str, str] | None = None) -> folium.Map:
+             geography_urls: dict[str, str] | None = None,
+             home: tuple[float, float, int] = (*links.CENTER, links.ZOOM)) -> folium.Map:
     """Countries, governorates, rivers, city labels, legend and stamp box: the same on every date.
 
     With ``geography_urls`` (from :func:`publish_geography`) the browser fetches the base layers;
     without, they are written into the page (a self-contained map).  ``tiles`` adds online tile
     layers (``osm``, ``satellite``) under our geography; without them the map needs no network.
+    ``home`` (lat, lon, zoom) is where the map opens.
     """
-    fmap = folium.Map(location=list(links.CENTER), zoom_start=links.ZOOM, tiles=None, control_scale=True,
+    fmap = folium.Map(location=list(home[:2]), zoom_start=home[2], tiles=None, control_scale=True,
                       prefer_canvas=True, min_zoom=links.ZOOM_RANGE[0], max_zoom=links.ZOOM_RANGE[1])
     for name in links.ONLINE_LAYERS:
         if name in tiles:
