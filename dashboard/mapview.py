@@ -39,7 +39,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
-from dashboard import geography, links, paths
+from dashboard import geography, links, palette, paths
 from dashboard.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED
 from dashboard.labels import RANK_MIN_ZOOM, Label
 
@@ -53,13 +53,15 @@ OFFLINE_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
 GENERATED_DIR = Path(__file__).parent / "static" / "generated"
 GENERATED_URL = "/app/static/generated"
 BASE_LAYERS = {
-    "countries": {"style": {"color": "#6d6d6d", "weight": 1.2, "fillColor": "#e8e4dc", "fillOpacity": 1},
-                  "by": ["role", {"focus": {"fillColor": "#ffffff"}}]},
-    "governorates": {"style": {"fill": False, "color": "#9e9e9e", "weight": 0.6, "dashArray": "3"}},
-    "rivers": {"style": {"color": "#4a90c2", "weight": 1.5, "fill": False}},
+    "countries": {"style": {"color": palette.BORDER_COLOUR, "weight": 1.2,
+                            "fillColor": palette.CONTEXT_COLOUR, "fillOpacity": 1},
+                  "by": ["role", {"focus": {"fillColor": palette.LAND_COLOUR}}]},
+    "governorates": {"style": {"fill": False, "color": palette.GOVERNORATE_COLOUR, "weight": 0.6,
+                               "dashArray": "3"}},
+    "rivers": {"style": {"color": palette.RIVER_COLOUR, "weight": 1.5, "fill": False}},
 }
-FRONT_COLOUR = "#b71c1c"
-UNKNOWN_COLOUR = "#bdbdbd"
+FRONT_COLOUR = palette.FRONT_COLOUR
+UNKNOWN_COLOUR = palette.UNKNOWN_COLOUR
 #: Online tile layers (optional: they need a network).
 TILES = {
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -67,11 +69,8 @@ TILES = {
     "satellite": ("https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
                   "Imagery &copy; Esri, Maxar, Earthstar Geographics"),
 }
-ATTRIBUTION = ("Control: frontlines events.yaml (dated, sourced events; model in README) &middot; "
-               "Borders, governorates: Natural Earth (public domain) &middot; Rivers: GSHHG/WDBII (LGPL-3) "
-               "&middot; Places: GeoNames (CC BY 4.0)")
-EVENT_COLOURS = {"capture": "#000000", "offensive": "#1565c0", "siege": "#6a1b9a", "siege_broken": "#00897b",
-                 "bombing": "#e65100", "evacuation": "#5d4037", "other": "#616161"}
+ATTRIBUTION = " &middot; ".join(html.escape(credit) for credit in palette.CREDITS)
+EVENT_COLOURS = palette.EVENT_COLOURS
 
 
 def use_offline_assets() -> None:
@@ -423,8 +422,8 @@ def _area_tip(props: dict[str, Any]) -> str:
 
 def _area_style(props: dict[str, Any], fill: str) -> dict[str, Any]:
     besieged = bool(props.get("besieged_by"))
-    style = {"fillColor": fill, "fillOpacity": 0.5, "color": "#000000" if besieged else fill,
-             "weight": 2 if besieged else 0.5}
+    style = {"fillColor": fill, "fillOpacity": palette.AREA_OPACITY,
+             "color": palette.BESIEGED_COLOUR if besieged else fill, "weight": 2 if besieged else 0.5}
     if props["faction"] == CONTESTED:
         style["dashArray"] = "6 4"
     return style
