@@ -31,6 +31,7 @@ from dashboard.model import ControlModel
 from dashboard.places import UnknownPlace
 from dashboard.problems import DataError
 from dashboard.stats import date_range
+from dashboard.wording import long_date
 
 DEFAULT_DATE = dt.date(2016, 7, 15)
 PLACE_ZOOM = 9
@@ -218,7 +219,7 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     lat, lon, zoom = st.session_state["map_seen"]
     view = view.with_(lat=lat, lon=lon, zoom=zoom, place=place.id if place else None)
     publish(view)
-    st.caption(f"Control on {mapview.long_date(date)}. Sources: the events in events.yaml (each with its "
+    st.caption(f"Control on {long_date(date)}. Sources: the events in events.yaml (each with its "
                "sources); borders: Natural Earth; rivers: GSHHG; places: GeoNames (CC BY 4.0).")
     below_map(model, sources, date, view, change_rows, place)
     play(model, date)

@@ -42,6 +42,7 @@ from shapely.geometry import mapping
 from dashboard import geography, links, palette, paths
 from dashboard.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED
 from dashboard.labels import RANK_MIN_ZOOM, Label
+from dashboard.wording import long_date
 
 #: Leaflet ships with the project (dashboard/static, served by Streamlit at /app/static).
 LEAFLET_VERSION = "1.9.4"
@@ -222,11 +223,6 @@ class DateStamp(MacroElement):
         self.compare = f"changes since {long_date(compare)} highlighted" if compare else ""
 
 
-def long_date(date: dt.date) -> str:
-    """``15 July 2016``: unambiguous in every locale a briefing goes to."""
-    return f"{date.day} {date:%B %Y}"
-
-
 def legend_html(factions: dict[str, tuple[str, str]]) -> str:
     """Legend rows for ``factions`` (id -> (name, colour)) and the map's symbols, HTML-escaped."""
     def row(swatch: str, text: str) -> str:
@@ -318,13 +314,26 @@ def date_layer(features: list[dict[str, Any]], colours: dict[str, str], date: dt
     ``export.change_features``), already filtered to what should be shown;
     ``colours`` maps area categories to colours (``EventRecord.colours``).
     """
+    group = folium.FeatureGroup(name=f"control on {date.isoformat()}")
+    control_layers(features, colours, layers=layers, highlight=highlight).add_to(group)
+    DateStamp(date, compare).add_to(group)
+    return group
+
+
+def control_layers(features: list[dict[str, Any]], colours: dict[str, str], *,
+                   layers: Collection[str] = links.DEFAULT_LAYERS, highlight: str | None = None,
+                   into: ControlLayers | None = None) -> ControlLayers:
+    """The styled, escaped layers of :func:`date_layer` (without the stamp), added to ``into`` or a new one.
+
+    Adding several dates' features to one :class:`ControlLayers` shares its style table among them.
+    """
     def colour(faction: str) -> str:
         return colours.get(faction, UNKNOWN_COLOUR)
 
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for f in features:
         by_kind.setdefault(f["properties"]["kind"], []).append(f)
-    parts = ControlLayers()
+    parts = into if into is not None else ControlLayers()
     if "areas" in layers:
         areas = [f for f in by_kind.get("area", []) if f["properties"]["faction"] != UNCLAIMED]
         parts.add("areas", areas, _area_tip, lambda p: _area_style(p, colour(p["faction"])),
@@ -348,10 +357,7 @@ def date_layer(features: list[dict[str, Any]], colours: dict[str, str], date: dt
         chosen = [f for f in by_kind.get("place", []) if f["properties"]["id"] == highlight]
         parts.add("highlight", chosen, lambda p: html.escape(p["name"]),
                   lambda p: {"radius": 13, "weight": 3, "color": "#0d47a1", "fill": False}, keep=("id",))
-    group = folium.FeatureGroup(name=f"control on {date.isoformat()}")
-    parts.add_to(group)
-    DateStamp(date, compare).add_to(group)
-    return group
+    return parts
 
 
 class ControlLayers(MacroElement):
@@ -364,9 +370,13 @@ class ControlLayers(MacroElement):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-(function (group) {
-  var styles = {{ this.styles | tojson }};
-  {{ this.parts | tojson }}.forEach(function (part) {
+({{ this.draw_js }})({{ this._parent.get_name() }}, {{ this.styles | tojson }}, {{ this.parts | tojson }});
+{% endmacro %}
+""")
+    #: ``draw(group, styles, parts)``: adds the parts to a Leaflet layer group (also used by
+    #: :mod:`dashboard.standalone`, which draws parts chosen in the browser).
+    draw_js = """function (group, styles, parts) {
+  parts.forEach(function (part) {
     group.addLayer(L.geoJson({type: "FeatureCollection", features: part.features}, {
       style: function (f) { return styles[f.properties.s]; },
       pointToLayer: function (f, at) { return L.circleMarker(at, styles[f.properties.s]); },
@@ -376,9 +386,7 @@ class ControlLayers(MacroElement):
       }
     }));
   });
-})({{ this._parent.get_name() }});
-{% endmacro %}
-""")
+}"""
 
     def __init__(self) -> None:
         super().__init__()

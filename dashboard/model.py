@@ -63,6 +63,7 @@ class ControlModel:
         self.record = record
         self.history = history
         self.params = params
+        self.geodata = Path(geodata)
         self.places: list[Place] = list(gazetteer)
         self._index = {p.id: i for i, p in enumerate(self.places)}
         x, y = to_projected(np.array([p.lon for p in self.places]), np.array([p.lat for p in self.places]))

@@ -1,0 +1,469 @@
+"""Static maps of one date's control for briefings (PNG, PDF, SVG): matplotlib only, no browser.
+
+A map carries everything a slide needs to stand on its own: title and date, control
+areas in the app's colours, front lines, places and names, rivers and borders, legend,
+scale bar, north arrow, a locator inset and the sources.  With a comparison date, the
+land that changed hands is drawn over the areas and the km2 each faction gained and lost
+is printed on the map.
+
+Everything is drawn in the model's equal-area projection, so the scale bar is true at the
+centre of the theatre (within ~2% at its edges).
+
+Examples
+--------
+>>> import datetime as dt
+>>> model = ControlModel.load()                                          # doctest: +SKIP
+>>> frame = Frame.around(model.gazetteer.resolve("Mosul"))               # doctest: +SKIP
+>>> figure = draw_map(model, dt.date(2017, 7, 10), frame=frame)          # doctest: +SKIP
+>>> save_figure(figure, Path("mosul.png"))                               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import tempfile
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from matplotlib import patheffects
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.transforms import Bbox
+
+from dashboard import geography, palette, paths
+from dashboard.changes import Shift, change_totals, land_changes
+from dashboard.events import CONTESTED, UNCLAIMED
+from dashboard.geography import EQUAL_AREA_CRS, to_projected
+from dashboard.labels import map_labels
+from dashboard.model import ControlModel
+from dashboard.places import Place
+from dashboard.wording import km2, long_date, short_name
+
+FORMATS = ("png", "pdf", "svg")
+DEFAULT_TITLE = "Territorial control in Syria and Iraq"
+DPI = 200
+SIZE_IN = (12.0, 8.0)  # 3:2, fits a 16:9 slide with room for text beside or below
+#: Where the side panel (locator, legend, tables) starts, as a fraction of the figure's width.
+_PANEL_X = 0.745
+_NOTE_SIZE = 8.0
+#: Names given to the map's axes and to its place labels, to find them in a drawn figure.
+MAP_GID = "frontlines-map"
+LABEL_GID = "frontlines-label"
+#: Half-width of the frame drawn around a ``--focus`` place.
+FOCUS_RADIUS_KM = 130.0
+_HALO = [patheffects.withStroke(linewidth=2.6, foreground="white")]
+_LABEL_STYLE = {1: {"fontsize": 10, "fontweight": "bold"}, 2: {"fontsize": 8.5, "fontweight": "bold"},
+                3: {"fontsize": 7.5, "fontweight": "normal"}}
+
+
+class FrameError(ValueError):
+    """A frame that cannot be drawn (bad or out-of-region bounding box)."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The extent of a map, in the equal-area projection's metres (west, south, east, north)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @classmethod
+    def theatre(cls, geodata: Path = paths.GEODATA) -> Frame:
+        """Syria and Iraq whole, with a small margin."""
+        return cls.of(shapely.union_all(list(geography.outlines(geodata).values())).bounds, margin=0.03)
+
+    @classmethod
+    def around(cls, place: Place, radius_km: float = FOCUS_RADIUS_KM) -> Frame:
+        """A square of ``2 * radius_km`` centred on a place."""
+        x, y = to_projected(place.lon, place.lat)
+        r = radius_km * 1000
+        return cls(x - r, y - r, x + r, y + r)
+
+    @classmethod
+    def from_bbox(cls, west: float, south: float, east: float, north: float,
+                  geodata: Path = paths.GEODATA) -> Frame:
+        """A longitude/latitude box; it must overlap Syria or Iraq."""
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise FrameError(f"bbox {west},{south},{east},{north} is not W,S,E,N in degrees "
+                             "(west < east, south < north)")
+        box = geography.project(shapely.box(west, south, east, north).segmentize(0.1))
+        region = shapely.union_all(list(geography.outlines(geodata).values()))
+        if not box.intersects(region):
+            raise FrameError(f"bbox {west},{south},{east},{north} is outside Syria and Iraq")
+        return cls.of(box.bounds)
+
+    @classmethod
+    def of(cls, bounds: tuple[float, float, float, float], margin: float = 0.0) -> Frame:
+        x0, y0, x1, y1 = bounds
+        dx, dy = (x1 - x0) * margin, (y1 - y0) * margin
+        return cls(x0 - dx, y0 - dy, x1 + dx, y1 + dy)
+
+    def fitted(self, aspect: float) -> Frame:
+        """The smallest frame around this one with ``aspect`` (width / height)."""
+        cx, cy = (self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2
+        w, h = self.x1 - self.x0, self.y1 - self.y0
+        w, h = max(w, h * aspect), max(h, w / aspect)
+        return Frame(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+    @property
+    def width_km(self) -> float:
+        return (self.x1 - self.x0) / 1000
+
+    @property
+    def box(self) -> shapely.Polygon:
+        return shapely.box(self.x0, self.y0, self.x1, self.y1)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small table for the map's side panel (under the legend)."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def draw_map(model: ControlModel, date: dt.date, *, frame: Frame | None = None,
+             compare: dt.date | None = None, title: str | None = None, tables: Sequence[Table] | None = None,
+             notes: Sequence[str] = (), size_in: tuple[float, float] = SIZE_IN) -> Figure:
+    """The map of ``date``, ready for :func:`save_figure`.
+
+    ``compare`` outlines the land that changed hands since that date; ``tables`` go in the side
+    panel under the legend (by default, with ``compare``, the km2 each faction gained and lost);
+    ``notes`` (paragraphs, wrapped here) go under the map.
+    """
+    frame = frame or Frame.theatre(model.geodata)
+    width, height = size_in
+    # No drawing canvas until the text must be measured: geopandas asks for a redraw after every
+    # plot, which an Agg canvas would honour (32 full renders per map).
+    figure = Figure(figsize=size_in, dpi=DPI)
+    lines = _wrap(notes, chars=int(width * (_PANEL_X - 0.02) * 72 / (_NOTE_SIZE * 0.5)))
+    notes_in = len(lines) * _NOTE_SIZE * 1.45 / 72 + (0.15 if lines else 0)
+    bottom, top = (0.3 + notes_in) / height, 1 - 0.85 / height
+    box = (0.01, bottom, _PANEL_X - 0.025, top - bottom)
+    ax = figure.add_axes(box, gid=MAP_GID)
+    frame = frame.fitted(box[2] * width / (box[3] * height))
+    ax.set_facecolor(palette.SEA_COLOUR)
+    _draw_base(ax, model.geodata)
+    present = _draw_areas(ax, model, date)
+    shifts = _draw_changes(ax, model, compare, date) if compare else None
+    _draw_places(ax, model, date)
+    locator = _draw_locator(figure, model.geodata, frame, top=top, height=1.95 / height)
+    for axes in (ax, locator):  # geopandas labels the axes with the CRS: not for a briefing
+        axes.set(xticks=[], yticks=[], xlabel="", ylabel="")
+    ax.set_xlim(frame.x0, frame.x1)
+    ax.set_ylim(frame.y0, frame.y1)
+    ax.set_aspect("equal", adjustable="box")
+    FigureCanvasAgg(figure)
+    _draw_labels(ax, model, frame)
+    _draw_scale_bar(ax)
+    _draw_north_arrow(ax)
+    legend = _draw_legend(figure, model, present, compare is not None, top=top - 2.15 / height)
+    renderer = figure.canvas.get_renderer()
+    below = legend.get_window_extent(renderer).transformed(figure.transFigure.inverted()).y0
+    if tables is None:
+        tables = [change_table(model, shifts, compare)] if shifts is not None and compare else []
+    for table in tables:
+        below = _draw_table(figure, table, top=below - 0.18 / height, row_height=0.19 / height)
+    heading = f"Control on {long_date(date)}"
+    if compare:
+        heading += f"; land that changed hands since {long_date(compare)} outlined"
+    figure.text(0.01, 1 - 0.3 / height, title or DEFAULT_TITLE, fontsize=17,
+                fontweight="bold", va="center")
+    figure.text(0.01, 1 - 0.62 / height, heading, fontsize=12, va="center", color="#333333")
+    if lines:
+        figure.text(0.01, bottom - 0.12 / height, "\n".join(lines), fontsize=_NOTE_SIZE, va="top",
+                    linespacing=1.45)
+    figure.text(0.99, 0.15 / height, "  ·  ".join(palette.CREDITS), fontsize=6.5, ha="right", va="center",
+                color="#444444")
+    return figure
+
+
+def _wrap(paragraphs: Iterable[str], chars: int) -> list[str]:
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        lines += textwrap.wrap(paragraph, chars, subsequent_indent="    ") or [""]
+    return lines
+
+
+def save_figure(figure: Figure, out: Path | str) -> Path:
+    """Write a figure as PNG (at :data:`DPI`), PDF or SVG, chosen by the extension.
+
+    Written to a temporary file first and renamed, so a failure leaves no partial file.
+    """
+    target = Path(out)
+    kind = target.suffix.lower().lstrip(".")
+    if kind not in FORMATS:
+        raise ValueError(f"cannot write {target}: unknown extension {target.suffix or '(none)'!r} "
+                         f"(use {', '.join('.' + f for f in FORMATS)})")
+    if not target.parent.is_dir():
+        raise OSError(f"cannot write {target}: folder {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            figure.savefig(fh, format=kind, dpi=DPI, metadata=_metadata(kind))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def figure_bytes(figure: Figure, kind: str) -> bytes:
+    """A figure as PNG, PDF or SVG bytes (for downloads)."""
+    import io
+
+    if kind not in FORMATS:
+        raise ValueError(f"unknown format {kind!r} (use {', '.join(FORMATS)})")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=kind, dpi=DPI, metadata=_metadata(kind))
+    return buffer.getvalue()
+
+
+def _metadata(kind: str) -> dict[str, str] | None:
+    # Fixed metadata keeps the files reproducible (no creation time in them).
+    if kind == "pdf":
+        return {"Creator": "frontlines", "CreationDate": None}  # type: ignore[dict-item]
+    if kind == "svg":
+        return {"Creator": "frontlines", "Date": None}  # type: ignore[dict-item]
+    return {"Software": "frontlines"}
+
+
+# --- layers -----------------------------------------------------------------------------------
+
+@cache
+def _projected_base(geodata: Path) -> dict[str, gpd.GeoDataFrame]:
+    def frame(features: list[geography.Feature]) -> gpd.GeoDataFrame:
+        shapes = [geography.project(f.geometry) for f in features]
+        return gpd.GeoDataFrame([f.properties for f in features], geometry=shapes, crs=EQUAL_AREA_CRS)
+
+    return {"countries": frame(geography.countries(geodata)),
+            "governorates": frame(geography.governorates(geodata)),
+            "rivers": frame(geography.rivers(geodata))}
+
+
+def _draw_base(ax: Axes, geodata: Path) -> None:
+    base = _projected_base(geodata)
+    countries = base["countries"]
+    focus = countries["role"] == "focus"
+    countries[~focus].plot(ax=ax, facecolor=palette.CONTEXT_COLOUR, edgecolor=palette.BORDER_COLOUR,
+                           linewidth=0.8, zorder=1)
+    countries[focus].plot(ax=ax, facecolor=palette.LAND_COLOUR, edgecolor="none", zorder=1)
+    base["rivers"].plot(ax=ax, color=palette.RIVER_COLOUR, linewidth=1.0, zorder=4)
+    base["governorates"].boundary.plot(ax=ax, color=palette.GOVERNORATE_COLOUR, linewidth=0.4,
+                                       linestyle=(0, (3, 3)), zorder=5)
+    countries[focus].boundary.plot(ax=ax, color=palette.BORDER_COLOUR, linewidth=1.1, zorder=5)
+
+
+def _draw_areas(ax: Axes, model: ControlModel, date: dt.date) -> list[str]:
+    """Control areas and front lines; returns the factions drawn, largest first."""
+    snapshot = model.snapshot(date)
+    colours = model.record.colours
+    areas = [area for area in snapshot.areas if area.faction != UNCLAIMED]
+    if areas:
+        shapes = gpd.GeoSeries([area.geometry for area in areas])
+        fills = [colours.get(area.faction, palette.UNKNOWN_COLOUR) for area in areas]
+        shapes.plot(ax=ax, facecolor=fills, alpha=palette.AREA_OPACITY, edgecolor="none", zorder=2)
+        besieged = [area.besieged_by is not None for area in areas]
+        edges = [palette.BESIEGED_COLOUR if b else fill for b, fill in zip(besieged, fills, strict=True)]
+        shapes.plot(ax=ax, facecolor="none", zorder=3, edgecolor=edges,
+                    linewidth=[1.2 if b else 0.4 for b in besieged],
+                    linestyle=["dashed" if area.faction == CONTESTED else "solid" for area in areas])
+    lines = [line.geometry for line in snapshot.front_lines]
+    if lines:
+        gpd.GeoSeries(lines).plot(ax=ax, color=palette.FRONT_COLOUR, linewidth=2.0, zorder=6)
+    drawn: dict[str, float] = {}
+    for area in areas:
+        drawn[area.faction] = drawn.get(area.faction, 0.0) + area.area_km2
+    return sorted(drawn, key=lambda f: -drawn[f])
+
+
+def _draw_changes(ax: Axes, model: ControlModel, since: dt.date, until: dt.date) -> list[Shift]:
+    shifts = land_changes(model, since, until)
+    gained = [shift for shift in shifts if shift.new != UNCLAIMED]
+    if gained:
+        shapes = gpd.GeoSeries([shift.geometry for shift in gained])
+        shapes.plot(ax=ax, alpha=0.8, edgecolor="none", zorder=3.5,
+                    facecolor=[model.record.colours.get(s.new, palette.UNKNOWN_COLOUR) for s in gained])
+        shapes.plot(ax=ax, facecolor="none", edgecolor="#000000", linewidth=0.9, linestyle=(0, (3, 3)),
+                    zorder=3.6)
+    return shifts
+
+
+def _draw_places(ax: Axes, model: ControlModel, date: dt.date) -> None:
+    recorded = [i for i, p in enumerate(model.places) if p.id in model.history.places]
+    states = model.states(date)
+    colours = model.record.colours
+    ax.scatter(model.xy[recorded, 0], model.xy[recorded, 1], s=14, linewidths=0.6, edgecolors="#212121",
+               c=[colours.get(states[i].control.faction, palette.UNKNOWN_COLOUR) for i in recorded],
+               zorder=7)
+
+
+def _label_ranks(km_per_inch: float) -> int:
+    """How many label ranks a map at this scale can carry (crowded names are dropped anyway)."""
+    return 1 if km_per_inch > 240 else 2 if km_per_inch > 60 else 3
+
+
+def _draw_labels(ax: Axes, model: ControlModel, frame: Frame) -> list:
+    """Names by importance; a name that would touch one already placed is left out."""
+    renderer = ax.figure.canvas.get_renderer()
+    inside = frame.box
+    kept: list[Bbox] = []
+    texts = []
+    ranks = _label_ranks(frame.width_km / ax.get_window_extent(renderer).width * ax.figure.dpi)
+    recorded = set(model.history.places)
+    for label in map_labels(model.places, model.leading_places, spacing_km=frame.width_km / 60):
+        if label.rank > ranks:
+            continue
+        x, y = to_projected(label.place.lon, label.place.lat)
+        if not inside.contains(shapely.Point(x, y)):
+            continue
+        text = ax.annotate(label.place.name, (x, y), xytext=(4, 3), textcoords="offset points",
+                           path_effects=_HALO, zorder=8, color="#111111", gid=LABEL_GID,
+                           **_LABEL_STYLE[label.rank])
+        box = text.get_window_extent(renderer).expanded(1.06, 1.15)
+        if any(box.overlaps(other) for other in kept) or not ax.bbox.contains(box.x1, box.y1):
+            text.remove()
+            continue
+        kept.append(box)
+        texts.append(text)
+        if label.place.id not in recorded:  # recorded places already have their holder's dot
+            ax.plot([x], [y], marker="s", markersize=3, color="#212121", zorder=7)
+    return texts
+
+
+def _draw_legend(figure: Figure, model: ControlModel, factions: Iterable[str], compare: bool,
+                 top: float) -> Legend:
+    colours = model.record.colours
+    names = {fid: f.name for fid, f in model.record.factions.items()}
+    handles: list[Artist] = []
+    for faction in factions:
+        if faction == CONTESTED:
+            continue
+        colour = colours.get(faction, palette.UNKNOWN_COLOUR)
+        handles.append(Patch(facecolor=colour, alpha=palette.AREA_OPACITY, edgecolor=colour,
+                             label=names.get(faction, faction)))
+    handles += [
+        Patch(facecolor=colours[CONTESTED], alpha=palette.AREA_OPACITY, edgecolor="#000000",
+              linestyle="dashed", label="contested"),
+        Patch(facecolor="none", edgecolor=palette.BESIEGED_COLOUR, linewidth=1.2, label="besieged (outline)"),
+        Line2D([], [], color=palette.FRONT_COLOUR, linewidth=2.0, label="front line"),
+        Line2D([], [], marker="o", linestyle="none", markerfacecolor="#ffffff", markeredgecolor="#212121",
+               markersize=5, label="recorded place (holder's colour)"),
+        Line2D([], [], color=palette.RIVER_COLOUR, linewidth=1.0, label="river"),
+        Line2D([], [], color=palette.GOVERNORATE_COLOUR, linewidth=0.6, linestyle="dashed",
+               label="governorate border"),
+    ]
+    if compare:
+        handles.append(Patch(facecolor="#9e9e9e", edgecolor="#000000", linestyle="dashed",
+                             label="changed hands (new holder)"))
+    return figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(_PANEL_X, top), fontsize=8,
+                         title="Control", title_fontsize=9, alignment="left", frameon=False,
+                         borderaxespad=0, borderpad=0, labelspacing=0.45)
+
+
+def _nice_length_km(width_km: float) -> float:
+    """A round scale-bar length near a fifth of the map's width."""
+    target = width_km / 5
+    magnitude = 10 ** math.floor(math.log10(target))
+    return max(step * magnitude for step in (1, 2, 2.5, 5) if step * magnitude <= target)
+
+
+def _draw_scale_bar(ax: Axes) -> None:
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length_km = _nice_length_km((x1 - x0) / 1000)
+    length = length_km * 1000
+    right, bottom = x1 - (x1 - x0) * 0.03, y0 + (y1 - y0) * 0.05
+    height = (y1 - y0) * 0.008
+    for i in range(2):  # two halves, black and white, like a surveyor's bar
+        ax.add_patch(Rectangle((right - length + i * length / 2, bottom), length / 2, height, zorder=21,
+                               facecolor="#000000" if i == 0 else "#ffffff", edgecolor="#000000",
+                               linewidth=0.8))
+    for fraction, text in ((0, "0"), (1, f"{length_km:g} km")):
+        ax.text(right - length + fraction * length, bottom + height * 1.8, text, ha="center", va="bottom",
+                fontsize=8, zorder=21, path_effects=_HALO)
+
+
+def _draw_north_arrow(ax: Axes) -> None:
+    # True north at the map's centre: meridians converge away from the projection's centre.
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    lon, lat = geography.to_lonlat((x0 + x1) / 2, (y0 + y1) / 2)
+    nx, ny = to_projected(lon, min(lat + 0.5, 89.0))
+    cx, cy = to_projected(lon, lat)
+    angle = math.atan2(nx - cx, ny - cy)
+    base = (0.955, 0.58)
+    tip = (base[0] + 0.045 * math.sin(angle), base[1] + 0.065 * math.cos(angle))
+    ax.annotate("", xy=tip, xytext=base, xycoords="axes fraction", zorder=21,
+                arrowprops={"arrowstyle": "-|>,head_width=0.45,head_length=0.9", "color": "#000000",
+                            "linewidth": 2})
+    ax.text(tip[0], tip[1] + 0.012, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=12,
+            fontweight="bold", zorder=21, path_effects=_HALO)
+
+
+def _draw_locator(figure: Figure, geodata: Path, frame: Frame, top: float, height: float) -> Axes:
+    """A small map of the region (and of the frame, if it reaches further) with the frame on it."""
+    box = (_PANEL_X, top - height, 0.99 - _PANEL_X, height)
+    inset = figure.add_axes(box)
+    countries = _projected_base(geodata)["countries"]
+    focus = countries["role"] == "focus"
+    countries[~focus].plot(ax=inset, facecolor=palette.CONTEXT_COLOUR, edgecolor=palette.BORDER_COLOUR,
+                           linewidth=0.3)
+    countries[focus].plot(ax=inset, facecolor=palette.LAND_COLOUR, edgecolor="#424242", linewidth=0.5)
+    x0, y0, x1, y1 = shapely.union_all([*countries[focus].geometry.values, frame.box]).bounds
+    pad = 0.06 * max(x1 - x0, y1 - y0)
+    width, height = figure.get_size_inches()
+    shown = Frame(x0 - pad, y0 - pad, x1 + pad, y1 + pad).fitted(box[2] * width / (box[3] * height))
+    inset.set_xlim(shown.x0, shown.x1)
+    inset.set_ylim(shown.y0, shown.y1)
+    inset.set_aspect("equal", adjustable="box")
+    inset.set_facecolor(palette.SEA_COLOUR)
+    inset.add_patch(Rectangle((frame.x0, frame.y0), frame.x1 - frame.x0, frame.y1 - frame.y0,
+                              facecolor="none", edgecolor="#d50000", linewidth=1.2))
+    return inset
+
+
+def change_table(model: ControlModel, shifts: list[Shift], since: dt.date) -> Table:
+    """km2 gained, lost and net per faction since ``since``."""
+    names = {fid: short_name(f.name) for fid, f in model.record.factions.items()}
+    rows = tuple((names.get(f, f), km2(b.gained_km2, "+"), km2(b.lost_km2, "−"), km2(b.net_km2))
+                 for f, b in change_totals(shifts).items() if f != UNCLAIMED)
+    return Table(f"Changes since {long_date(since)}, km²", ("", "gained", "lost", "net"),
+                 rows or (("no land changed hands", "", "", ""),))
+
+
+def _draw_table(figure: Figure, table: Table, top: float, row_height: float) -> float:
+    """Draw a panel table from ``top`` down; returns where it ends (figure fraction)."""
+    figure.text(_PANEL_X, top, table.title, fontsize=9, fontweight="bold", va="top")
+    height = row_height * (len(table.rows) + 1)
+    cell_top = top - 1.6 * row_height
+    axes = figure.add_axes((_PANEL_X, cell_top - height, 0.99 - _PANEL_X, height))
+    axes.set_axis_off()
+    first = 1 - 0.19 * (len(table.header) - 1)
+    cells = axes.table(cellText=[list(row) for row in table.rows], colLabels=list(table.header),
+                       colWidths=[first] + [0.19] * (len(table.header) - 1), cellLoc="right",
+                       edges="horizontal", bbox=(0, 0, 1, 1))
+    cells.auto_set_font_size(False)
+    cells.set_fontsize(7)
+    for (row, col), cell in cells.get_celld().items():
+        cell.set_edgecolor("#bdbdbd")
+        if col == 0:
+            cell.set_text_props(ha="left")
+        if row == 0:
+            cell.set_text_props(fontweight="bold")
+    return cell_top - height
