@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard validate|export|stats ...``.
+"""Command line: ``python -m dashboard validate|export|stats|snapshot|briefing|html ...``.
 
 Every command reads the same gazetteer and events as the app; bad input prints
 one clear line per problem on stderr and exits non-zero.
@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from dashboard import paths
 from dashboard.problems import DataError
@@ -115,8 +116,105 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """Parse ``W,S,E,N`` (degrees) for ``--bbox``."""
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a bbox: {text!r} (expected W,S,E,N in degrees)") from None
+    return west, south, east, north
+
+
+def parse_dates(text: str) -> list[dt.date]:
+    """Parse ``D1,D2,...`` for ``--dates``."""
+    return [parse_date(part.strip()) for part in text.split(",") if part.strip()]
+
+
+def _output(out: str, formats: Sequence[str]) -> Path:
+    """Check an output path before any work: known extension, existing writable folder."""
+    target = Path(out)
+    kind = target.suffix.lower().lstrip(".")
+    if kind not in formats:
+        raise UsageError(f"cannot write {out}: unknown extension {target.suffix or '(none)'!r} "
+                         f"(use {', '.join('.' + f for f in formats)})")
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write {out}: folder {target.parent} does not exist")
+    if target.is_dir():
+        raise UsageError(f"cannot write {out}: it is a folder")
+    if not os.access(target.parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise UsageError(f"cannot write {out}: permission denied")
+    return target
+
+
+def _frame(args: argparse.Namespace, model):
+    from dashboard.places import UnknownPlace
+    from dashboard.staticmap import Frame, FrameError
+
+    if getattr(args, "bbox", None):
+        try:
+            return Frame.from_bbox(*args.bbox, geodata=Path(args.geodata))
+        except FrameError as exc:
+            raise UsageError(str(exc)) from None
+    if args.focus:
+        try:
+            return Frame.around(model.gazetteer.resolve(args.focus))
+        except UnknownPlace as exc:
+            raise UsageError(f"--focus: {exc}") from None
+    return None
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from dashboard.staticmap import FORMATS, draw_map, save_figure
+
+    target = _output(args.out, FORMATS)
+    model = _load_model(args)
+    date = _check_in_range(model, args.date, "--date")
+    compare = _check_in_range(model, args.compare, "--compare") if args.compare else None
+    figure = draw_map(model, date, frame=_frame(args, model), compare=compare, title=args.title)
+    save_figure(figure, target)
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
+def cmd_briefing(args: argparse.Namespace) -> int:
+    from dashboard.briefing import FORMATS, briefing_pages, pack_dates, write_pack
+
+    if bool(args.dates) == bool(args.every):
+        raise UsageError("briefing needs either --dates D1,D2,... or --from/--to with --every STEP")
+    target = _output(args.out, FORMATS)
+    model = _load_model(args)
+    try:
+        dates = pack_dates(model, args.dates, args.start, args.end, args.every)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    write_pack(model, briefing_pages(model, dates), target, frame=_frame(args, model), title=args.title)
+    print(f"wrote {target} ({len(dates)} pages)", file=sys.stderr)
+    return 0
+
+
+def cmd_html(args: argparse.Namespace) -> int:
+    from dashboard.standalone import standalone_html  # folium: loaded only for this command
+
+    target = _output(args.out, ("html",))
+    model = _load_model(args)
+    start = _check_in_range(model, args.start or model.record.start, "--from")
+    end = _check_in_range(model, args.end or model.record.end, "--to")
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
+    write_output(standalone_html(model, start, end, title=args.title, window=args.window), str(target))
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments get one line (which argument, what is wrong) instead of the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog.removeprefix('python -m dashboard ')}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m dashboard", description=__doc__.splitlines()[0])
     parser.add_argument("--events", default=str(paths.EVENTS), help="events file (default: %(default)s)")
     parser.add_argument("--geodata", default=str(paths.GEODATA), help="geodata folder (default: %(default)s)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -141,6 +239,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--every", default="month", help="day, week, month, quarter, year, or 3M, 2W ...")
     p.add_argument("--out", help="output file (default: stdout)")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("snapshot", help="a static map of one date for briefings (PNG, PDF or SVG)")
+    p.add_argument("--date", type=parse_date, required=True, help="YYYY-MM-DD")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--focus", help="centre on a place (any name or spelling)")
+    where.add_argument("--bbox", type=parse_bbox, help="W,S,E,N in degrees")
+    p.add_argument("--compare", type=parse_date, help="outline land that changed hands since this date")
+    p.add_argument("--title", help="title above the map")
+    p.add_argument("--out", required=True, help="map.png, map.pdf or map.svg")
+    p.set_defaults(func=cmd_snapshot)
+
+    p = sub.add_parser("briefing", help="one map page per date, with areas and key events (PDF or PPTX)")
+    p.add_argument("--dates", type=parse_dates, help="D1,D2,... (YYYY-MM-DD)")
+    p.add_argument("--from", dest="start", type=parse_date, help="first date (default: record start)")
+    p.add_argument("--to", dest="end", type=parse_date, help="last date (default: record end)")
+    p.add_argument("--every", help="step between dates: 3M, month, 2W, ...")
+    p.add_argument("--focus", help="centre every map on a place")
+    p.add_argument("--title", help="title of every page")
+    p.add_argument("--out", required=True, help="pack.pdf or pack.pptx")
+    p.set_defaults(func=cmd_briefing)
+
+    p = sub.add_parser("html", help="one self-contained interactive map with a time slider (no network)")
+    p.add_argument("--from", dest="start", type=parse_date, help="first date (default: record start)")
+    p.add_argument("--to", dest="end", type=parse_date, help="last date (default: record end)")
+    p.add_argument("--window", type=int, default=30, help="days of events shown up to the date (default: 30)")
+    p.add_argument("--title", help="title shown on the page")
+    p.add_argument("--out", required=True, help="map.html")
+    p.set_defaults(func=cmd_html)
     return parser
 
 

@@ -159,7 +159,7 @@ def draw_map(model: ControlModel, date: dt.date, *, frame: Frame | None = None,
     frame = frame.fitted(box[2] * width / (box[3] * height))
     ax.set_facecolor(palette.SEA_COLOUR)
     _draw_base(ax, model.geodata)
-    present = _draw_areas(ax, model, date)
+    present = _draw_areas(ax, model, date, frame)
     shifts = _draw_changes(ax, model, compare, date) if compare else None
     _draw_places(ax, model, date)
     locator = _draw_locator(figure, model.geodata, frame, top=top, height=1.95 / height)
@@ -269,8 +269,8 @@ def _draw_base(ax: Axes, geodata: Path) -> None:
     countries[focus].boundary.plot(ax=ax, color=palette.BORDER_COLOUR, linewidth=1.1, zorder=5)
 
 
-def _draw_areas(ax: Axes, model: ControlModel, date: dt.date) -> list[str]:
-    """Control areas and front lines; returns the factions drawn, largest first."""
+def _draw_areas(ax: Axes, model: ControlModel, date: dt.date, frame: Frame) -> list[str]:
+    """Control areas and front lines; returns the factions seen in the frame, largest first."""
     snapshot = model.snapshot(date)
     colours = model.record.colours
     areas = [area for area in snapshot.areas if area.faction != UNCLAIMED]
@@ -288,7 +288,8 @@ def _draw_areas(ax: Axes, model: ControlModel, date: dt.date) -> list[str]:
         gpd.GeoSeries(lines).plot(ax=ax, color=palette.FRONT_COLOUR, linewidth=2.0, zorder=6)
     drawn: dict[str, float] = {}
     for area in areas:
-        drawn[area.faction] = drawn.get(area.faction, 0.0) + area.area_km2
+        if area.geometry.intersects(frame.box):
+            drawn[area.faction] = drawn.get(area.faction, 0.0) + area.area_km2
     return sorted(drawn, key=lambda f: -drawn[f])
 
 
