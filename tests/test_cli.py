@@ -144,3 +144,45 @@ def test_validate_lists_problems_with_file_and_line(tmp_path):
     line = next(i for i, t in enumerate(bad.splitlines(), 1) if "place: Falujah" in t)
     assert f"{path}:{line}: " in result.stderr
     assert "did you mean: fallujah" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("snapshot", "--date", "2017-07-10", "--focus", "Atlantis"),
+    ("snapshot", "--date", "2017-07-10", "--bbox", "0,0,5,5"),
+    ("snapshot", "--date", "2017-07-10", "--bbox", "1,2"),
+    ("snapshot", "--date", "2012-01-01"),
+    ("briefing", "--dates", "2016-01-01", "--focus", "Atlantis"),
+    ("briefing", "--from", "2016-01-01", "--to", "2016-06-01", "--every", "3X"),
+    ("briefing", "--dates", "2016-01-01", "--every", "3M"),
+    ("html", "--from", "2017-01-01", "--to", "2016-01-01"),
+])
+def test_bad_briefing_input_is_one_line_and_writes_nothing(tmp_path, args):
+    suffix = {"snapshot": ".png", "briefing": ".pdf", "html": ".html"}[args[0]]
+    result = run(*args, "--out", str(tmp_path / f"out{suffix}"), check=False)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("error: ")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("command", "out", "message"), [
+    ("snapshot", "map.gif", "unknown extension '.gif'"),
+    ("briefing", "pack.docx", "unknown extension '.docx'"),
+    ("snapshot", "missing/map.png", "does not exist"),
+    ("html", "taken.html", "it is a folder"),
+])
+def test_bad_output_paths_are_refused_before_any_work(tmp_path, command, out, message):
+    (tmp_path / "taken.html").mkdir()
+    dates = ("--dates", "2016-01-01") if command == "briefing" else ("--date", "2016-01-01")
+    args = (command, *dates) if command != "html" else (command,)
+    result = run(*args, "--out", str(tmp_path / out), check=False)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["taken.html"]
+
+
+def test_html_command_writes_one_self_contained_file(tmp_path):
+    out = tmp_path / "map.html"
+    run("html", "--from", "2016-06-01", "--to", "2016-09-30", "--out", str(out))
+    text = out.read_text(encoding="utf-8")
+    assert "<script src=" not in text and "L.map(" in text
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
