@@ -79,9 +79,9 @@ def test_pptx_has_one_slide_per_date_with_map_table_and_real_text(pptx_pack, mod
             assert event.sources[0].title in text
         table = next(shape.table for shape in slide.shapes if shape.has_table)
         rows = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(1, len(table.rows))}
+        names = {fid: short_name(f.name) for fid, f in model.record.factions.items()}
         for faction, km2 in page.areas.items():
-            name = short_name(model.record.factions[faction].name) if faction in model.record.factions else faction
-            assert rows[name] == f"{km2:,.0f}"
+            assert rows[names.get(faction, faction)] == f"{km2:,.0f}"
 
 
 def test_pdf_has_one_page_per_date(tmp_path):
@@ -90,8 +90,8 @@ def test_pdf_has_one_page_per_date(tmp_path):
             pytest.fail("pdftoppm is missing (Debian package poppler-utils); .ci/run installs it")
         pytest.skip("pdftoppm is missing (Debian package poppler-utils)")
     out = tmp_path / "pack.pdf"
-    result = run("briefing", "--from", "2016-01-01", "--to", "2016-12-31", "--every", "6M", "--focus", "Manbij",
-                 "--out", str(out))
+    result = run("briefing", "--from", "2016-01-01", "--to", "2016-12-31", "--every", "6M",
+                 "--focus", "Manbij", "--out", str(out))
     assert result.returncode == 0, result.stderr
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "page")], check=True)
     assert len(list(tmp_path.glob("page-*.png"))) == 2
