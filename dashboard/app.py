@@ -17,6 +17,7 @@ import itertools
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -24,6 +25,7 @@ from streamlit_folium import st_folium
 
 from dashboard import export, mapview, paths
 from dashboard.changes import change_totals, land_changes
+from dashboard.downloads import view_downloads
 from dashboard.events import CONTESTED, EVENT_TYPES, UNCLAIMED
 from dashboard.labels import map_labels
 from dashboard.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_link
@@ -221,8 +223,23 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     publish(view)
     st.caption(f"Control on {long_date(date)}. Sources: the events in events.yaml (each with its "
                "sources); borders: Natural Earth; rivers: GSHHG; places: GeoNames (CC BY 4.0).")
+    share_and_download(model, view)
     below_map(model, sources, date, view, change_rows, place)
     play(model, date)
+
+
+def share_and_download(model: ControlModel, view: View) -> None:
+    """The view's link, ready to copy, and its files (each made only when its button is clicked)."""
+    link = f"{(st.context.url or '').split('?')[0]}?{urlencode(view.to_query())}"
+    share, files = st.columns([5, 7], vertical_alignment="bottom")
+    with share:
+        st.caption("Link to this view (copy button on the right)")
+        st.code(link, language=None, wrap_lines=True)
+    with files:
+        st.caption("Download this view")
+        for column, item in zip(st.columns(6), view_downloads(model, view), strict=True):
+            column.download_button(item.label, data=item.make, file_name=item.file_name, mime=item.mime,
+                                   on_click="ignore", width="stretch", key=f"download-{item.label}")
 
 
 def controls(model: ControlModel) -> None:

@@ -46,11 +46,13 @@ PLAY_DELAY_MS = 400
 
 
 def standalone_html(model: ControlModel, start: dt.date, end: dt.date, *, title: str | None = None,
-                    window: int = export.DEFAULT_EVENT_WINDOW_DAYS, geodata: Path = paths.GEODATA) -> str:
+                    window: int = export.DEFAULT_EVENT_WINDOW_DAYS, geodata: Path = paths.GEODATA,
+                    opening: dt.date | None = None) -> str:
     """The complete HTML page of an interactive map from ``start`` to ``end`` (inclusive).
 
-    ``window``: days of events shown up to the slider's date.  Raises :class:`ValueError` if the
-    range is empty or not within the record.
+    ``window``: days of events shown up to the slider's date; ``opening``: the date the page opens
+    on (default ``start``; a ``#YYYY-MM-DD`` in the address wins).  Raises :class:`ValueError` if
+    the range is empty or not within the record, or ``opening`` is outside it.
 
     >>> page = standalone_html(model, dt.date(2017, 1, 1), dt.date(2017, 12, 31))  # doctest: +SKIP
     >>> "https://unpkg" in page                                                    # doctest: +SKIP
@@ -60,6 +62,8 @@ def standalone_html(model: ControlModel, start: dt.date, end: dt.date, *, title:
     if not record.start <= start <= end <= record.end:
         raise ValueError(f"the range {start}..{end} must be a non-empty range within the record "
                          f"({record.start}..{record.end})")
+    if opening is not None and not start <= opening <= end:
+        raise ValueError(f"the opening date {opening} is outside {start}..{end}")
     if window < 0:
         raise ValueError(f"the event window must be 0 days or more, not {window}")
     title = title or f"frontlines: control from {start.isoformat()} to {end.isoformat()}"
@@ -67,7 +71,9 @@ def standalone_html(model: ControlModel, start: dt.date, end: dt.date, *, title:
     fmap = mapview.base_map(geodata, map_labels(model.places, model.leading_places), factions)
     inline_leaflet(fmap)
     fmap.get_root().title = html.escape(title)
-    Timeline(timeline_data(model, start, end, window), title).add_to(fmap)
+    data = timeline_data(model, start, end, window)
+    data["opening"] = ((opening or start) - start).days
+    Timeline(data, title).add_to(fmap)
     return fmap.get_root().render()
 
 
@@ -241,8 +247,8 @@ class Timeline(MacroElement):
     }, {{ this.delay }});
   });
   var asked = /^#(\\d{4}-\\d{2}-\\d{2})$/.exec(location.hash);
-  var opening = asked ? Math.round((Date.parse(asked[1] + "T00:00:00Z") - t0) / DAY) : 0;
-  show(isNaN(opening) ? 0 : opening);
+  var opening = asked ? Math.round((Date.parse(asked[1] + "T00:00:00Z") - t0) / DAY) : data.opening;
+  show(isNaN(opening) ? data.opening : opening);
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """)

@@ -94,6 +94,18 @@ class Frame:
         return cls(x - r, y - r, x + r, y + r)
 
     @classmethod
+    def web_view(cls, lat: float, lon: float, zoom: float, size_px: tuple[int, int]) -> Frame:
+        """What a web map of ``size_px`` shows at ``zoom`` around (``lat``, ``lon``).
+
+        Web Mercator's ground resolution at that latitude; the equal-area projection's scale is
+        within a few percent of true across the theatre, so the frames match closely.
+        """
+        metres_per_px = 156_543.034 * math.cos(math.radians(lat)) / 2 ** zoom
+        x, y = to_projected(lon, lat)
+        w, h = size_px[0] * metres_per_px / 2, size_px[1] * metres_per_px / 2
+        return cls(x - w, y - h, x + w, y + h)
+
+    @classmethod
     def from_bbox(cls, west: float, south: float, east: float, north: float,
                   geodata: Path = paths.GEODATA) -> Frame:
         """A longitude/latitude box; it must overlap Syria or Iraq."""

@@ -9,7 +9,9 @@ from dashboard import paths
 
 CORE = ["dashboard.names", "dashboard.places", "dashboard.events", "dashboard.validation",
         "dashboard.control", "dashboard.areas", "dashboard.model", "dashboard.stats",
-        "dashboard.export", "dashboard.cli"]
+        "dashboard.export", "dashboard.cli", "dashboard.changes", "dashboard.labels", "dashboard.links",
+        "dashboard.palette", "dashboard.wording", "dashboard.staticmap", "dashboard.briefing",
+        "dashboard.downloads"]
 
 
 def test_ruff_is_clean():
