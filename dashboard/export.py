@@ -214,21 +214,24 @@ def to_geojson(features: Iterable[Feature]) -> str:
                       ensure_ascii=False, separators=(",", ":"))
 
 
-CSV_COLUMNS = ("kind", "id", "name", "date", "place", "lat", "lon", "faction", "type", "from", "to",
-               "summary", "sources", "valid_from", "valid_to")
+CSV_COLUMNS = ("kind", "id", "name", "date", "place", "lat", "lon", "faction", "factions", "type", "from",
+               "to", "summary", "sources", "area_km2", "length_km", "valid_from", "valid_to", "wkt")
 
 
 def to_csv(features: Iterable[Feature]) -> str:
-    """Places and events as CSV rows (areas and front lines have no row)."""
+    """One row per feature: places and events with ``lat``/``lon``; areas, front lines and changed
+    land with their shape as WKT (WGS84) in ``wkt``, the column GIS tools read a CSV's shapes from."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for f in features:
         props = f["properties"]
-        if props["kind"] not in ("place", "event"):
+        if f["geometry"]["type"] != "Point":
+            writer.writerow({**props, "factions": ";".join(props.get("factions", [])),
+                             "wkt": shapely.geometry.shape(f["geometry"]).wkt})
             continue
         lon, lat = f["geometry"]["coordinates"]
-        row = {**props, "lat": lat, "lon": lon,
+        row = {**props, "lat": lat, "lon": lon, "factions": ";".join(props.get("factions", [])),
                "name": props.get("place_name", props.get("name")),
                "place": props.get("place", props.get("id")),
                "sources": "; ".join(_cite(s) for s in props.get("sources", []))}

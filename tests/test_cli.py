@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 import geopandas as gpd
 import pytest
+import shapely
 
 from dashboard import paths
 
@@ -75,12 +76,19 @@ def test_kml_export_is_xml_with_every_kind(tmp_path):
     assert {"Mosul", "Raqqa"} <= names
 
 
-def test_csv_export_has_places_and_events(tmp_path):
+def test_csv_export_has_areas_front_lines_places_and_events(tmp_path):
     out = tmp_path / "rows.csv"
     run("export", "--date", "2016-06-26", "--format", "csv", "--out", str(out))
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     kinds = {r["kind"] for r in rows}
-    assert kinds == {"place", "event"}
+    assert kinds == {"area", "front_line", "place", "event"}
+    for row in rows:
+        if row["kind"] == "area":
+            shape = shapely.from_wkt(row["wkt"])
+            assert shape.geom_type in ("Polygon", "MultiPolygon") and shape.area > 0
+            assert row["area_km2"] and not row["lat"]
+        elif row["kind"] == "front_line":
+            assert shapely.from_wkt(row["wkt"]).length > 0 and len(row["factions"].split(";")) == 2
     fallujah = next(r for r in rows if r["kind"] == "place" and r["place"] == "fallujah")
     assert fallujah["faction"] == "iraq"
     assert all(r["sources"] for r in rows if r["kind"] == "event")
