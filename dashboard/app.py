@@ -17,7 +17,7 @@ import itertools
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -230,7 +230,10 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
 
 def share_and_download(model: ControlModel, view: View) -> None:
     """The view's link, ready to copy, and its files (each made only when its button is clicked)."""
-    link = f"{(st.context.url or '').split('?')[0]}?{urlencode(view.to_query())}"
+    base = (st.context.url or "").split("?")[0]
+    if base and not urlsplit(base).path:
+        base += "/"
+    link = f"{base}?{urlencode(view.to_query())}"
     share, files = st.columns([5, 7], vertical_alignment="bottom")
     with share:
         st.caption("Link to this view (copy button on the right)")

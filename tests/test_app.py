@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from urllib.parse import parse_qsl
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -241,3 +242,19 @@ def test_invalid_events_file_shows_the_problems_not_a_traceback(tmp_path, monkey
     assert not at.exception
     assert "invalid" in at.error[0].value
     assert "did you mean: fallujah" in at.code[0].value
+
+
+def share_link(at: AppTest) -> str:
+    (code,) = [el for el in walk(at.main) if getattr(el, "type", "") == "code"]
+    return code.proto.code_text
+
+
+def test_share_link_and_downloads_follow_the_view():
+    at = app(**FULL_LINK)
+    assert dict(parse_qsl(share_link(at).split("?", 1)[1])) == FULL_LINK
+    buttons = [el.proto for el in walk(at.main) if getattr(el, "type", "") == "download_button"]
+    assert [b.label for b in buttons] == ["Map (PNG)", "Map (PDF)", "GeoJSON", "KML", "CSV",
+                                          "Interactive map (HTML)"]
+    assert all(b.deferred_file_id and b.ignore_rerun for b in buttons)  # made on click, no rerun
+    at.slider(key="date").set_value(dt.date(2018, 1, 1)).run()
+    assert dict(parse_qsl(share_link(at).split("?", 1)[1]))["date"] == "2018-01-01"

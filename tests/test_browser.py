@@ -209,6 +209,26 @@ def test_screenshot_of_the_map(map_page):
     assert len(data) > 30_000, "screenshot suspiciously small (blank page?)"
 
 
+def test_downloads_and_share_link_give_the_view_on_screen(map_page, tmp_path):
+    query = f"?date={DEEP_LINK.isoformat()}&lat=36.3400&lon=43.1300&zoom=9"
+    map_page.goto(query, DEEP_LINK.isoformat())
+    page = map_page.page
+    link = page.locator('[data-testid="stCode"] code').first.inner_text()
+    assert link.startswith(map_page.base_url + "?") and query[1:] in link
+    got = {}
+    for label in ("CSV", "Map (PNG)"):
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=label, exact=True).click()
+        target = tmp_path / info.value.suggested_filename
+        info.value.save_as(target)
+        got[label] = target
+    assert got["CSV"].name == f"frontlines-{DEEP_LINK.isoformat()}.csv"
+    rows = got["CSV"].read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("kind,") and any(r.startswith("place,mosul,") for r in rows)
+    data = got["Map (PNG)"].read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == (2400, 1600)
+
+
 def test_nothing_leaves_the_machine(session):
     map_page, traffic, errors = session
     if not traffic.urls:  # run on its own: load a page first (otherwise this checks all the tests above)
