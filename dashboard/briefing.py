@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any, BinaryIO
 from matplotlib.backends.backend_pdf import PdfPages
 
 from dashboard.events import UNCLAIMED, Event
+from dashboard.files import atomic_write, output_kind
 from dashboard.model import ControlModel
 from dashboard.staticmap import DEFAULT_TITLE, Frame, Table, draw_map, figure_bytes
 from dashboard.stats import date_range
@@ -137,21 +136,11 @@ def event_lines(model: ControlModel, page: Page) -> list[str]:
 def write_pack(model: ControlModel, pages: Sequence[Page], out: Path | str, *, frame: Frame | None = None,
                title: str | None = None) -> Path:
     """Write the pack as PDF or PPTX (by extension), atomically: no partial file on failure."""
-    target = Path(out)
-    kind = target.suffix.lower().lstrip(".")
-    if kind not in FORMATS:
-        raise ValueError(f"cannot write {target}: unknown extension {target.suffix or '(none)'!r} "
-                         f"(use {', '.join('.' + f for f in FORMATS)})")
+    kind = output_kind(out, FORMATS)
     writer: Callable[..., None] = _write_pdf if kind == "pdf" else _write_pptx
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            writer(model, pages, fh, frame, title)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    with atomic_write(out) as fh:
+        writer(model, pages, fh, frame, title)
+    return Path(out)
 
 
 def _write_pdf(model: ControlModel, pages: Sequence[Page], fh: BinaryIO, frame: Frame | None,

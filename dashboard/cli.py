@@ -10,12 +10,12 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from dashboard import paths
+from dashboard.files import OutputError, atomic_write, output_kind
 from dashboard.problems import DataError
 
 
@@ -36,19 +36,12 @@ def write_output(text: str, out: str | None) -> None:
     if out is None or out == "-":
         sys.stdout.write(text)
         return
-    target = Path(out)
-    if not target.parent.is_dir():
-        raise UsageError(f"cannot write {out}: folder {target.parent} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with atomic_write(out) as fh:
+            fh.write(text.encode("utf-8"))
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise UsageError(f"cannot write {out}: {exc.strerror}") from None
 
 
@@ -133,10 +126,10 @@ def parse_dates(text: str) -> list[dt.date]:
 def _output(out: str, formats: Sequence[str]) -> Path:
     """Check an output path before any work: known extension, existing writable folder."""
     target = Path(out)
-    kind = target.suffix.lower().lstrip(".")
-    if kind not in formats:
-        raise UsageError(f"cannot write {out}: unknown extension {target.suffix or '(none)'!r} "
-                         f"(use {', '.join('.' + f for f in formats)})")
+    try:
+        output_kind(target, formats)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
     if not target.parent.is_dir():
         raise UsageError(f"cannot write {out}: folder {target.parent} does not exist")
     if target.is_dir():

@@ -21,9 +21,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
-import os
-import tempfile
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from matplotlib.transforms import Bbox
 from dashboard import geography, palette, paths
 from dashboard.changes import Shift, change_totals, land_changes
 from dashboard.events import CONTESTED, UNCLAIMED
+from dashboard.files import atomic_write, output_kind
 from dashboard.geography import EQUAL_AREA_CRS, to_projected
 from dashboard.labels import map_labels
 from dashboard.model import ControlModel
@@ -217,28 +217,14 @@ def save_figure(figure: Figure, out: Path | str) -> Path:
 
     Written to a temporary file first and renamed, so a failure leaves no partial file.
     """
-    target = Path(out)
-    kind = target.suffix.lower().lstrip(".")
-    if kind not in FORMATS:
-        raise ValueError(f"cannot write {target}: unknown extension {target.suffix or '(none)'!r} "
-                         f"(use {', '.join('.' + f for f in FORMATS)})")
-    if not target.parent.is_dir():
-        raise OSError(f"cannot write {target}: folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            figure.savefig(fh, format=kind, dpi=DPI, metadata=_metadata(kind))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    kind = output_kind(out, FORMATS)
+    with atomic_write(out) as fh:
+        figure.savefig(fh, format=kind, dpi=DPI, metadata=_metadata(kind))
+    return Path(out)
 
 
 def figure_bytes(figure: Figure, kind: str) -> bytes:
     """A figure as PNG, PDF or SVG bytes (for downloads)."""
-    import io
-
     if kind not in FORMATS:
         raise ValueError(f"unknown format {kind!r} (use {', '.join(FORMATS)})")
     buffer = io.BytesIO()
