@@ -243,3 +243,19 @@ def test_a_date_in_the_fragment_opens_there_and_hostile_text_stays_text(chromium
     assert foreign == [] and problems == []
     page.context.close()
 
+
+
+@pytest.mark.browser
+def test_a_page_made_to_open_on_a_date_opens_there(chromium, model, tmp_path):
+    path = tmp_path / "opening.html"
+    path.write_text(standalone_html(model, START, dt.date(2016, 12, 31), opening=LATER), encoding="utf-8")
+    page, foreign, problems = open_offline(chromium, path)
+    state = page.evaluate(STATE_JS)
+    assert state["date"] == LATER.isoformat() and state["slider"] == str((LATER - START).days)
+    assert foreign == [] and problems == []
+    page.context.close()
+
+
+def test_an_opening_date_outside_the_range_is_refused(model):
+    with pytest.raises(ValueError, match="opening date"):
+        standalone_html(model, START, dt.date(2016, 12, 31), opening=dt.date(2017, 1, 1))
