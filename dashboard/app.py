@@ -26,7 +26,7 @@ from streamlit_folium import st_folium
 from dashboard import export, mapview, paths
 from dashboard.changes import change_totals, land_changes
 from dashboard.downloads import view_downloads
-from dashboard.events import CONTESTED, EVENT_TYPES, UNCLAIMED
+from dashboard.events import EVENT_TYPES, UNCLAIMED
 from dashboard.labels import map_labels
 from dashboard.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_link
 from dashboard.model import ControlModel
@@ -249,8 +249,8 @@ def controls(model: ControlModel) -> None:
     record = model.record
     st.header("Show")
     st.multiselect("Layers", LAYERS, key="layers", format_func=LAYER_NAMES.__getitem__)
-    names = {**{fid: f.name for fid, f in record.factions.items()}, CONTESTED: "contested"}
-    st.multiselect("Factions", list(names), key="factions", format_func=names.__getitem__)
+    names = record.names()
+    st.multiselect("Factions", list(record.holders), key="factions", format_func=names.__getitem__)
     st.multiselect("Event types", EVENT_TYPES, key="types", format_func=lambda t: t.replace("_", " "))
     st.selectbox("Events from the last", WINDOWS, key="window", format_func=lambda d: f"{d} days")
     st.header("Compare")

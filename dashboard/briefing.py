@@ -26,7 +26,7 @@ from dashboard.files import atomic_write, output_kind
 from dashboard.model import ControlModel
 from dashboard.staticmap import DEFAULT_TITLE, Frame, Table, draw_map, figure_bytes
 from dashboard.stats import date_range
-from dashboard.wording import event_date, km2, long_date, short_name, source_text
+from dashboard.wording import event_date, km2, long_date, source_text
 
 FORMATS = ("pdf", "pptx")
 #: At most this many events per page; the rest are counted ("and 4 more").
@@ -105,10 +105,10 @@ def _held(model: ControlModel, date: dt.date) -> dict[str, float]:
 
 def area_table(model: ControlModel, page: Page) -> Table:
     """km2 per faction on the page's date, with the change since the previous page."""
-    names = {fid: short_name(f.name) for fid, f in model.record.factions.items()}
+    names = model.record.names(short=True)
     before = page.areas_before or {}
     factions = list(page.areas) + [f for f in before if f not in page.areas]
-    rows = tuple((names.get(f, f), f"{page.areas.get(f, 0):,.0f}",
+    rows = tuple((names[f], f"{page.areas.get(f, 0):,.0f}",
                   km2(page.areas.get(f, 0) - before.get(f, 0)) if page.areas_before is not None else "")
                  for f in factions)
     return Table(f"Area held on {long_date(page.date)}", ("", "km²", "change"), rows)

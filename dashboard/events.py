@@ -140,6 +140,12 @@ class EventRecord:
         """Colour of every area category: each faction, ``contested`` and ``unclaimed``."""
         return {**SPECIAL_COLOURS, **{fid: f.colour for fid, f in self.factions.items()}}
 
+    def names(self, short: bool = False) -> dict[str, str]:
+        """Name of every area category; ``short`` drops a faction's bracketed qualifier
+        (``Iraqi government (incl. PMF)`` -> ``Iraqi government``) for tables and tight spaces."""
+        names = {fid: f.name.split(" (")[0] if short else f.name for fid, f in self.factions.items()}
+        return {**names, CONTESTED: CONTESTED, UNCLAIMED: UNCLAIMED}
+
 
 _TOP_KEYS = {"factions", "start", "end", "baseline", "events"}
 _EVENT_KEYS = {"id", "date", "date_precision", "approximate", "place", "type", "change",

@@ -49,7 +49,7 @@ from dashboard.geography import EQUAL_AREA_CRS, to_projected
 from dashboard.labels import map_labels
 from dashboard.model import ControlModel
 from dashboard.places import Place
-from dashboard.wording import km2, long_date, short_name
+from dashboard.wording import km2, long_date
 
 FORMATS = ("png", "pdf", "svg")
 DEFAULT_TITLE = "Territorial control in Syria and Iraq"
@@ -348,14 +348,14 @@ def _draw_labels(ax: Axes, model: ControlModel, frame: Frame) -> list:
 def _draw_legend(figure: Figure, model: ControlModel, factions: Iterable[str], compare: bool,
                  top: float) -> Legend:
     colours = model.record.colours
-    names = {fid: f.name for fid, f in model.record.factions.items()}
+    names = model.record.names()
     handles: list[Artist] = []
     for faction in factions:
         if faction == CONTESTED:
             continue
         colour = colours.get(faction, palette.UNKNOWN_COLOUR)
         handles.append(Patch(facecolor=colour, alpha=palette.AREA_OPACITY, edgecolor=colour,
-                             label=names.get(faction, faction)))
+                             label=names[faction]))
     handles += [
         Patch(facecolor=colours[CONTESTED], alpha=palette.AREA_OPACITY, edgecolor="#000000",
               linestyle="dashed", label="contested"),
@@ -439,8 +439,8 @@ def _draw_locator(figure: Figure, geodata: Path, frame: Frame, top: float, heigh
 
 def change_table(model: ControlModel, shifts: list[Shift], since: dt.date) -> Table:
     """km2 gained, lost and net per faction since ``since``."""
-    names = {fid: short_name(f.name) for fid, f in model.record.factions.items()}
-    rows = tuple((names.get(f, f), km2(b.gained_km2, "+"), km2(b.lost_km2, "−"), km2(b.net_km2))
+    names = model.record.names(short=True)
+    rows = tuple((names[f], km2(b.gained_km2, "+"), km2(b.lost_km2, "−"), km2(b.net_km2))
                  for f, b in change_totals(shifts).items() if f != UNCLAIMED)
     return Table(f"Changes since {long_date(since)}, km²", ("", "gained", "lost", "net"),
                  rows or (("no land changed hands", "", "", ""),))

@@ -1,4 +1,4 @@
-"""How maps, tables and packs word things: dates, faction names, km2 figures, sources.
+"""How maps, tables and packs word things: dates, km2 figures, sources.
 
 One place for it, so the app, the static maps and the briefing packs say the same thing
 the same way.
@@ -8,8 +8,6 @@ Examples
 >>> import datetime as dt
 >>> long_date(dt.date(2016, 7, 5))
 '5 July 2016'
->>> short_name("Iraqi government (incl. PMF)")
-'Iraqi government'
 >>> km2(-16749.4), km2(0.3), km2(9740.2, sign="+")
 ('−16,749', '0', '+9,740')
 """
@@ -24,11 +22,6 @@ from dashboard.events import Event, Source
 def long_date(date: dt.date) -> str:
     """``15 July 2016``: unambiguous in every locale a briefing goes to."""
     return f"{date.day} {date:%B %Y}"
-
-
-def short_name(name: str) -> str:
-    """A faction's name without its bracketed qualifier, for tight spaces."""
-    return name.split(" (")[0]
 
 
 def km2(value: float, sign: str = "") -> str:

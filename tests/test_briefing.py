@@ -13,7 +13,6 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from dashboard import briefing
-from dashboard.wording import short_name
 
 DATES = [dt.date(2016, 1, 1), dt.date(2016, 7, 1), dt.date(2017, 1, 1)]
 
@@ -79,9 +78,9 @@ def test_pptx_has_one_slide_per_date_with_map_table_and_real_text(pptx_pack, mod
             assert event.sources[0].title in text
         table = next(shape.table for shape in slide.shapes if shape.has_table)
         rows = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(1, len(table.rows))}
-        names = {fid: short_name(f.name) for fid, f in model.record.factions.items()}
+        names = model.record.names(short=True)
         for faction, km2 in page.areas.items():
-            assert rows[names.get(faction, faction)] == f"{km2:,.0f}"
+            assert rows[names[faction]] == f"{km2:,.0f}"
 
 
 def test_pdf_has_one_page_per_date(tmp_path):

@@ -17,7 +17,7 @@ from PIL import Image
 from dashboard import palette, staticmap
 from dashboard.changes import change_totals, land_changes
 from dashboard.events import CONTESTED, UNCLAIMED
-from dashboard.wording import km2, short_name
+from dashboard.wording import km2
 
 DATE = dt.date(2017, 7, 10)
 SINCE = dt.date(2016, 10, 17)
@@ -114,13 +114,13 @@ def test_compare_prints_the_km2_each_faction_gained_and_lost(model):
     figure = staticmap.draw_map(model, DATE, compare=SINCE)
     rows = {row[0]: row[1:] for row in table_text(figure)}
     totals = change_totals(land_changes(model, SINCE, DATE))
-    names = {fid: short_name(f.name) for fid, f in model.record.factions.items()}
+    names = model.record.names(short=True)
     assert totals["isis"].lost_km2 > 10_000
     for faction, balance in totals.items():
         if faction == UNCLAIMED:
             continue
         expected = [km2(balance.gained_km2, "+"), km2(balance.lost_km2, "−"), km2(balance.net_km2)]
-        assert rows[names.get(faction, faction)] == expected
+        assert rows[names[faction]] == expected
     texts = " ".join(t.get_text() for t in figure.texts)
     assert "10 July 2017" in texts and "17 October 2016" in texts
 
