@@ -1,0 +1,675 @@
+"""Merging reviewed candidate events (from ``python -m dashboard ingest``) into ``events.yaml``.
+
+A candidates file holds the article, its source and a list of ``candidates``: events in the
+``events.yaml`` schema plus ingest-only keys (``confidence``, ``evidence``, ``factions``) that are
+dropped on merge.  :func:`merge_candidates`
+
+1. checks each candidate's fields (the same rules as ``events.yaml``, lines of the candidates file);
+2. skips duplicates: same place and type within ``window_days`` of an existing event (or of an
+   earlier candidate), or in the same month when either event is dated to the month only;
+3. renames an id already in use by adding ``-2``, ``-3``, ...;
+4. checks the would-be record as a whole (places, continuity of control, sieges) and leaves out
+   any candidate that would make it invalid, reporting why;
+5. inserts the rest as text at their date position, after existing events of the same date, so
+   every byte already in ``events.yaml`` stays as it was; writes atomically and, first, keeps a
+   timestamped backup ``events.yaml.YYYYMMDD-HHMMSS.bak`` beside it.  Nothing is written (and no
+   backup made) when no candidate is added.
+
+New events are rendered in the file's own style (:func:`render_event`): a block mapping per
+event, ``id`` first, defaults (``date_precision: day``, ``approximate: false``) left out,
+flow-style ``change`` and source lines, long text folded at 100 characters.
+
+Examples
+--------
+>>> print(render_event({"id": "fallujah-2016-05-23-offensive", "date": "2016-05-23",
+...     "date_precision": "day", "approximate": False, "place": "fallujah", "type": "offensive",
+...     "summary": "Iraqi forces began the offensive to retake Fallujah.",
+...     "sources": [{"title": "T", "publisher": "P", "date": "2016-05-25", "url": "https://x.org/a"}]}),
+...     end="")
+- id: fallujah-2016-05-23-offensive
+  date: 2016-05-23
+  place: fallujah
+  type: offensive
+  summary: Iraqi forces began the offensive to retake Fallujah.
+  sources:
+  - {title: T, publisher: P, date: 2016-05-25, url: 'https://x.org/a'}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dashboard.events import _EVENT_KEYS, DATE_PRECISIONS, Event, EventRecord, parse_events
+from dashboard.files import atomic_write
+from dashboard.places import Gazetteer
+from dashboard.problems import DataError, Problem
+from dashboard.validation import check_record
+from dashboard.yamlfile import LineDict, load_yaml_text
+
+#: Keys a candidate may carry for the reviewer's sake; never written to ``events.yaml``.
+INGEST_KEYS = frozenset({"confidence", "evidence", "factions"})
+#: Order of an event's keys in ``events.yaml``.
+EVENT_KEY_ORDER = ("id", "date", "date_precision", "approximate", "place", "type", "change",
+                   "besieged_by", "summary", "note", "sources")
+SOURCE_KEY_ORDER = ("title", "publisher", "date", "url")
+CHANGE_KEY_ORDER = ("from", "to", "factions")
+#: Width ``events.yaml`` is folded at (PyYAML's ``width``).
+WIDTH = 100
+
+assert set(EVENT_KEY_ORDER) == _EVENT_KEYS, "EVENT_KEY_ORDER is out of step with the events schema"
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass
+class MergeReport:
+    """What a merge did: events added, candidates skipped, ids changed.
+
+    >>> report = MergeReport(added=["a-2"], duplicates=[("b", "b-old")], renamed=[("a", "a-2")],
+    ...                      invalid=["c.yaml:9: candidates[2].place: unknown place 'x'"])
+    >>> print(report.summary())
+    Added 1 event: a-2
+    Renamed 1 (id already in use): a -> a-2
+    Skipped 1 duplicate: b duplicates b-old
+    Not added, 1 problem:
+      c.yaml:9: candidates[2].place: unknown place 'x'
+    """
+
+    added: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    #: The backup of the events file made before writing (``None`` when nothing was written).
+    backup: Path | None = None
+
+    def summary(self) -> str:
+        """A few plain lines for the command line or the app."""
+        lines = [f"Added {_count(len(self.added), 'event')}: {', '.join(self.added)}" if self.added
+                 else "Nothing added"]
+        if self.backup is not None:
+            lines.append(f"Backup of the previous file: {self.backup}")
+        if self.renamed:
+            pairs = ", ".join(f"{old} -> {new}" for old, new in self.renamed)
+            lines.append(f"Renamed {len(self.renamed)} (id already in use): {pairs}")
+        if self.duplicates:
+            pairs = ", ".join(f"{cand} duplicates {other}" for cand, other in self.duplicates)
+            lines.append(f"Skipped {_count(len(self.duplicates), 'duplicate')}: {pairs}")
+        if self.invalid:
+            lines.append(f"Not added, {_count(len(self.invalid), 'problem')}:")
+            lines.extend(f"  {message}" for message in self.invalid)
+        return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_candidates(path: Path | str) -> list[dict]:
+    """The candidates of a candidates file, each a :class:`~dashboard.yamlfile.LineDict`.
+
+    Only the file's shape is checked here (a mapping with a ``candidates`` list of mappings);
+    a candidate's own fields are checked by :func:`merge_candidates`, which reports them one by
+    one.  Raises :class:`DataError` naming file, line and field.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp, "c.yaml")
+    ...     _ = path.write_text("candidates:\\n- id: a\\n  place: mosul\\n- oops\\n")
+    ...     read_candidates(path)
+    Traceback (most recent call last):
+    ...
+    dashboard.problems.DataError: ...c.yaml:1: candidates[1]: expected a mapping, got 'oops'
+    """
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError([Problem(name, None, "", f"cannot read file: {exc}")]) from None
+    doc = load_yaml_text(text, name)
+    if not isinstance(doc, LineDict):
+        raise DataError([Problem(name, 1, "(top level)", "expected a mapping with a 'candidates' list")])
+    raw = doc.get("candidates", ())
+    if raw is None:  # every candidate deleted by the reviewer
+        return []
+    if not isinstance(raw, list):
+        raise DataError([Problem(name, doc.line_of("candidates"), "candidates", "missing or not a list")])
+    problems = [Problem(name, doc.line_of("candidates"), f"candidates[{i}]",
+                        f"expected a mapping, got {entry!r}")
+                for i, entry in enumerate(raw) if not isinstance(entry, LineDict)]
+    if problems:
+        raise DataError(problems)
+    return list(raw)
+
+
+# --------------------------------------------------------------------------- merging
+
+
+@dataclass
+class _Pending:
+    """A candidate on its way into the record."""
+
+    index: int  # position in the candidates file
+    source: LineDict  # as read, for lines of the candidates file
+    data: dict[str, Any]  # cleaned and renamed: what is written
+    event: Event  # parsed, for dates and duplicates
+    text: str = ""  # rendered block
+
+
+def merge_candidates(candidates_path: Path | str, events_path: Path | str, gazetteer: Gazetteer, *,
+                     window_days: int = 3, backup: bool = True, dry_run: bool = False) -> MergeReport:
+    """Merge the candidates of a candidates file into an events file (see the module's docstring).
+
+    Raises :class:`DataError` when the candidates file is not readable or not shaped like one,
+    or when the events file is itself invalid; problems with single candidates are reported in
+    the returned :class:`MergeReport`, never raised.  ``dry_run`` reports without writing.
+
+    Example (with the real files; see ``tests/test_merge.py``)::
+
+        report = merge_candidates("candidates.yaml", "events.yaml", gazetteer)
+        print(report.summary())
+        # Added 1 event: fallujah-2016-05-23-offensive
+        # Backup of the previous file: events.yaml.20240601-120501.bak
+    """
+    return merge_into(read_candidates(candidates_path), events_path, gazetteer, origin=str(candidates_path),
+                      window_days=window_days, backup=backup, dry_run=dry_run)
+
+
+def merge_into(candidates: Iterable[Mapping[str, Any]], events_path: Path | str, gazetteer: Gazetteer, *,
+               origin: str = "candidates", window_days: int = 3, backup: bool = True,
+               dry_run: bool = False) -> MergeReport:
+    """Merge candidates already in memory (e.g. edited in the app); ``origin`` names them in messages.
+
+    Candidates read by :func:`read_candidates` keep their lines; plain dicts are reported
+    without a line.
+
+    Example::
+
+        merge_into([], "events.yaml", gazetteer).summary()  # 'Nothing added'
+    """
+    if window_days < 0:
+        raise ValueError(f"window_days must be 0 or more, got {window_days}")
+    events_path = Path(events_path)
+    original, text = _read_events(events_path)
+    top, record = _parse_valid(text, str(events_path), gazetteer)
+    report = MergeReport()
+    rejected: list[tuple[int, str]] = []  # (candidate's position, message)
+    pending = _screen(list(candidates), top, record, origin, window_days, report, rejected)
+    layout = _Layout.of(text, record) if pending else None
+    kept = _settle(layout, pending, str(events_path), origin, gazetteer, rejected) if layout else []
+    report.invalid = [message for _, message in sorted(rejected, key=lambda r: r[0])]
+    if not kept or layout is None:
+        report.renamed = []
+        return report
+    kept_ids = {p.data["id"] for p in kept}
+    report.renamed = [(old, new) for old, new in report.renamed if new in kept_ids]
+    report.added = [p.data["id"] for p in sorted(kept, key=lambda p: p.index)]
+    if not dry_run:
+        report.backup = _write(events_path, original, layout.merged(kept).text, backup)
+    return report
+
+
+def _read_events(path: Path) -> tuple[bytes, str]:
+    """The bytes of an events file and their text."""
+    try:
+        data = path.read_bytes()
+        return data, data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError([Problem(str(path), None, "", f"cannot read file: {exc}")]) from None
+
+
+def _parse_valid(text: str, name: str, gazetteer: Gazetteer) -> tuple[LineDict, EventRecord]:
+    """The loaded document and record of a valid events file; :class:`DataError` if it is not."""
+    top = load_yaml_text(text, name)
+    record, problems = parse_events(top, name)
+    if record is None:
+        raise DataError(problems)
+    problems += check_record(record, gazetteer)[1]
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: (p.line or 0, p.field)))
+    return top, record
+
+
+def _screen(candidates: list[Mapping[str, Any]], top: LineDict, record: EventRecord, origin: str,
+            window_days: int, report: MergeReport, rejected: list[tuple[int, str]]) -> list[_Pending]:
+    """Check each candidate's own fields, skip duplicates and rename ids in use, in file order."""
+    taken = {event.id for event in record.events}
+    pending: list[_Pending] = []
+    for index, raw in enumerate(candidates):
+        source = _as_linedict(raw)
+        data = _clean(source)
+        event, problems = _check_fields(data, top, origin, index)
+        if problems or event is None:
+            rejected.extend((index, str(p)) for p in problems)
+            continue
+        if (twin := _duplicate_of(event, [*record.events, *(p.event for p in pending)], window_days)):
+            report.duplicates.append((event.id, twin.id))
+            continue
+        new_id = _free_id(event.id, taken)
+        if new_id != event.id:
+            report.renamed.append((event.id, new_id))
+            data["id"] = new_id
+        taken.add(new_id)
+        pending.append(_Pending(index, source, data, event))
+    return pending
+
+
+def _as_linedict(raw: Mapping[str, Any]) -> LineDict:
+    if isinstance(raw, LineDict):
+        return raw
+    out = LineDict(raw)
+    out.line, out.key_lines = 0, {}
+    return out
+
+
+def _clean(candidate: LineDict) -> LineDict:
+    """The candidate without its ingest-only keys, keeping its lines."""
+    out = LineDict((k, v) for k, v in candidate.items() if k not in INGEST_KEYS)
+    out.line, out.key_lines = candidate.line, candidate.key_lines
+    return out
+
+
+def _check_fields(data: LineDict, top: LineDict, origin: str,
+                  index: int) -> tuple[Event | None, list[Problem]]:
+    """Parse one candidate with the record's factions and dates, as ``events.yaml`` would."""
+    alone = LineDict(top)
+    alone.line, alone.key_lines = top.line, top.key_lines
+    alone["baseline"], alone["events"] = [], [data]
+    record, problems = parse_events(alone, origin)
+    where = f"candidates[{index}]"
+    problems = [Problem(p.path, p.line or None, p.field.replace("events[0]", where, 1), p.message)
+                for p in problems]
+    event = record.events[0] if record is not None and record.events else None
+    if event is None and not problems:
+        problems = [Problem(origin, data.line or None, where, "not a complete event")]
+    return event, problems
+
+
+def _duplicate_of(event: Event, others: Iterable[Event], window_days: int) -> Event | None:
+    """The event closest in date that ``event`` repeats: same place and type, close dates."""
+    twins = [other for other in others if other.place == event.place and other.type == event.type
+             and _close(event, other, window_days)]
+    return min(twins, key=lambda other: abs((other.date - event.date).days), default=None)
+
+
+def _close(a: Event, b: Event, window_days: int) -> bool:
+    if abs((a.date - b.date).days) <= window_days:
+        return True
+    month_only = "month" in (a.date_precision, b.date_precision)
+    return month_only and (a.date.year, a.date.month) == (b.date.year, b.date.month)
+
+
+def _free_id(event_id: str, taken: set[str]) -> str:
+    """``event_id``, or the first of ``event_id-2``, ``event_id-3``, ... not yet taken.
+
+    >>> _free_id("a", {"a", "a-2"}), _free_id("b", {"a"})
+    ('a-3', 'b')
+    """
+    if event_id not in taken:
+        return event_id
+    n = 2
+    while f"{event_id}-{n}" in taken:
+        n += 1
+    return f"{event_id}-{n}"
+
+
+# --------------------------------------------------------------------------- checking in context
+
+
+def _settle(layout: _Layout, pending: list[_Pending], name: str, origin: str, gazetteer: Gazetteer,
+            rejected: list[tuple[int, str]]) -> list[_Pending]:
+    """The candidates that keep the whole record valid; the others are reported.
+
+    All at once first; if that fails, one at a time in date order, so each problem is
+    blamed on the candidate that brings it.
+    """
+    writable = []
+    for p in pending:
+        try:
+            p.text = render_event(p.data, indent=layout.indent, newline=layout.newline)
+        except ValueError as exc:
+            rejected.append((p.index, str(Problem(origin, p.source.line or None, f"candidates[{p.index}]",
+                                                  str(exc)))))
+            continue
+        writable.append(p)
+    if not writable or not _problems(layout.merged(writable).text, name, gazetteer):
+        return writable
+    kept: list[_Pending] = []
+    for p in sorted(writable, key=lambda p: (p.event.date, p.index)):
+        merged = layout.merged([*kept, p])
+        problems = _problems(merged.text, name, gazetteer)
+        if problems:
+            rejected.extend((p.index, message) for message in _blame(p, problems, merged, name, origin))
+        else:
+            kept.append(p)
+    return kept
+
+
+def _problems(text: str, name: str, gazetteer: Gazetteer) -> list[Problem]:
+    """What :func:`dashboard.validation.validate` would say of ``text`` saved as ``name``."""
+    try:
+        doc = load_yaml_text(text, name)
+    except DataError as exc:
+        return list(exc.problems)
+    record, problems = parse_events(doc, name)
+    if record is None:
+        return problems
+    return problems + check_record(record, gazetteer)[1]
+
+
+def _blame(p: _Pending, problems: list[Problem], merged: _Merged, name: str, origin: str) -> list[str]:
+    """Messages for the problems ``p`` brings, at lines of the candidates file."""
+    where = f"candidates[{p.index}]"
+    out = []
+    for problem in problems:
+        owner, line = merged.origin_of(problem.line or 0)
+        if owner is p:
+            sub = _subfield(problem.field)
+            out.append(str(Problem(origin, _line_in(p.source, sub) or None,
+                                   f"{where}.{sub}" if sub else where, problem.message)))
+            continue
+        there = (f"candidate {owner.data['id']} ({origin}:{owner.source.line})" if owner is not None
+                 else f"{name}:{line}")
+        out.append(str(Problem(origin, p.source.line or None, where,
+                               f"conflicts with the record: {there}: {problem.field}: {problem.message}")))
+    return out
+
+
+_FIELD_PREFIX = re.compile(r"^(?:events\[\d+\]|event [^.]+)\.?")
+_FIELD_PART = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
+
+
+def _subfield(problem_field: str) -> str:
+    """The part of a problem's field inside the event: ``event x.change.from`` -> ``change.from``.
+
+    >>> _subfield("event fallujah-1.change.from"), _subfield("events[3].sources[0].url")
+    ('change.from', 'sources[0].url')
+    """
+    return _FIELD_PREFIX.sub("", problem_field, count=1)
+
+
+def _line_in(item: Any, subfield: str) -> int:
+    """Line of a (nested) field of a candidate, or of the closest enclosing one."""
+    line = item.line if isinstance(item, LineDict) else 0
+    for key, index in _FIELD_PART.findall(subfield):
+        if not isinstance(item, LineDict) or key not in item:
+            break
+        line, item = item.line_of(key), item[key]
+        if index and isinstance(item, list) and int(index) < len(item):
+            item = item[int(index)]
+            line = item.line if isinstance(item, LineDict) else line
+    return line
+
+
+# --------------------------------------------------------------------------- text insertion
+
+# YAML's line breaks: line numbers in problems count these, not just "\n".
+_LINE = re.compile(r"[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029]|\Z)")
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines as YAML counts them, each with its break; joined they give back ``text``.
+
+    >>> _split_lines("a\\r\\nb\\u2028c")
+    ['a\\r\\n', 'b\\u2028', 'c']
+    """
+    return [line for line in _LINE.findall(text) if line]
+
+
+@dataclass
+class _Merged:
+    """A would-be events file, and which candidate (or original line) each of its lines comes from."""
+
+    text: str
+    #: (first merged line, last merged line, candidate) of each inserted block, 1-based
+    spans: list[tuple[int, int, _Pending]]
+
+    def origin_of(self, line: int) -> tuple[_Pending | None, int]:
+        """The candidate a merged line belongs to, or ``None`` and the line in the original file."""
+        before = 0
+        for first, last, pending in self.spans:
+            if first <= line <= last:
+                return pending, line
+            if last < line:
+                before += last - first + 1
+        return None, line - before
+
+
+@dataclass
+class _Layout:
+    """Where new events go in the text of an events file."""
+
+    lines: list[str]
+    #: (date, line index before which an event later than ``date`` starts), in file order
+    starts: list[tuple[dt.date, int]]
+    end: int  # line index just after the last event
+    indent: int  # column of the "-" of each event
+    newline: str
+
+    @classmethod
+    def of(cls, text: str, record: EventRecord) -> _Layout:
+        if not record.events:
+            raise DataError([Problem(record.path, None, "events",
+                                     "no event to place new ones after: add the first event by hand")])
+        lines = _split_lines(text)
+        dash = [_dash_line(lines, event.line - 1) for event in record.events]
+        indent = len(lines[dash[0]]) - len(lines[dash[0]].lstrip(" "))
+        starts = [(event.date, _attached_start(lines, i, indent)) for event, i in zip(record.events, dash,
+                                                                                        strict=True)]
+        newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+        return cls(lines, starts, _block_end(lines, dash[-1], indent), indent, newline)
+
+    def position(self, date: dt.date) -> int:
+        """Line index to insert an event of ``date`` at: before the first later event."""
+        return next((start for when, start in self.starts if when > date), self.end)
+
+    def merged(self, pending: list[_Pending]) -> _Merged:
+        """The text with each candidate's block inserted at its date (by date, then file order)."""
+        at: dict[int, list[_Pending]] = {}
+        for p in sorted(pending, key=lambda p: (p.event.date, p.index)):
+            at.setdefault(self.position(p.event.date), []).append(p)
+        pieces: list[str] = []
+        spans: list[tuple[int, int, _Pending]] = []
+        line = 0  # merged lines so far
+        for i in range(len(self.lines) + 1):
+            for p in at.get(i, ()):
+                block = p.text
+                if i == len(self.lines) and pieces and not _ends_line(pieces[-1]):
+                    block = self.newline + block.removesuffix(self.newline)  # file ends without a break
+                count = len(_split_lines(p.text))
+                spans.append((line + 1, line + count, p))
+                line += count
+                pieces.append(block)
+            if i < len(self.lines):
+                pieces.append(self.lines[i])
+                line += 1
+        return _Merged("".join(pieces), spans)
+
+
+def _ends_line(text: str) -> bool:
+    return text.endswith(("\n", "\r", "\x85", "\u2028", "\u2029"))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _dash_line(lines: list[str], index: int) -> int:
+    """The line of the ``-`` that opens the event whose mapping starts on line ``index``."""
+    while index > 0 and not lines[index].lstrip(" ").startswith("-"):
+        index -= 1
+    return index
+
+
+def _attached_start(lines: list[str], index: int, indent: int) -> int:
+    """Start of an event with the comments and blank lines just above it (they belong to it)."""
+    while index > 0:
+        above = lines[index - 1]
+        if above.strip() and not (above.lstrip(" ").startswith("#") and _indent(above) <= indent):
+            break
+        index -= 1
+    return index
+
+
+def _block_end(lines: list[str], index: int, indent: int) -> int:
+    """Index just after the last line of the event starting at ``index`` (trailing blanks excluded)."""
+    end = index + 1
+    while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > indent):
+        end += 1
+    while end > index + 1 and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+class _Flow(dict):
+    """A mapping written on one line (``{from: isis, to: iraq}``)."""
+
+
+class _FlowList(list):
+    """A list written on one line (``[iraq, isis]``)."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper writing sources, simple changes and faction lists in flow style."""
+
+
+_Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
+_Dumper.add_representer(_FlowList,
+                        lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+
+
+def render_event(event: Mapping[str, Any], *, indent: int = 0, newline: str = "\n") -> str:
+    """YAML text of one event as an item of ``events.yaml``'s list, in the file's style.
+
+    Keys in the schema's order, unknown and ingest-only keys left out, defaults omitted.
+    Raises ValueError if the text would not read back as the same values.
+
+    >>> print(render_event({"id": "x", "date": "2016-08-12", "place": "manbij", "type": "capture",
+    ...     "change": {"from": "isis", "to": "sdf"}, "summary": "Taken: 'at last' # really",
+    ...     "sources": [{"title": "T", "publisher": "P", "date": None}]}, indent=2), end="")
+      - id: x
+        date: 2016-08-12
+        place: manbij
+        type: capture
+        change: {from: isis, to: sdf}
+        summary: 'Taken: ''at last'' # really'
+        sources:
+        - {title: T, publisher: P, date: null}
+    """
+    data = _for_yaml(event)
+    text = yaml.dump([data], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=WIDTH - indent,
+                     default_flow_style=False, line_break=newline)
+    if indent:
+        text = "".join(" " * indent + line if line.strip() else line for line in _split_lines(text))
+    back = load_yaml_text(text, "(rendered event)")
+    if back != [_plain(data)]:
+        raise ValueError("cannot be written so that it reads back the same")
+    return text
+
+
+def _for_yaml(event: Mapping[str, Any]) -> dict[str, Any]:
+    """The event as it is written: schema order, defaults dropped, dates as dates, flow parts."""
+    out: dict[str, Any] = {}
+    for key in EVENT_KEY_ORDER:
+        value = event.get(key)
+        if value is None or (key, value) in (("date_precision", DATE_PRECISIONS[0]), ("approximate", False)):
+            continue
+        if key == "note" and value == "":
+            continue
+        if key == "date":
+            value = _as_date(value)
+        elif key == "change" and isinstance(value, Mapping):
+            value = _change(value)
+        elif key == "sources" and isinstance(value, list):
+            value = [_source(s) if isinstance(s, Mapping) else s for s in value]
+        out[key] = value
+    return out
+
+
+def _change(change: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: change[k] for k in CHANGE_KEY_ORDER if k in change}
+    if isinstance(out.get("factions"), list):
+        out["factions"] = _FlowList(out["factions"])
+        return out
+    return _Flow(out)
+
+
+def _source(source: Mapping[str, Any]) -> _Flow:
+    return _Flow({k: _as_date(source[k]) if k == "date" else source[k]
+                  for k in SOURCE_KEY_ORDER if k in source})
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as the line-tracking loader reads it back (dates as text, plain containers)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _write(path: Path, original: bytes, text: str, backup: bool) -> Path | None:
+    """Write ``text`` over ``path`` atomically, after saving ``original`` beside it if asked.
+
+    Refuses if the file changed since it was read; keeps the file's permissions.
+    """
+    if path.read_bytes() != original:
+        raise DataError([Problem(str(path), None, "", "changed while merging; nothing written, try again")])
+    mode = stat.S_IMODE(path.stat().st_mode)
+    saved = None
+    if backup:
+        saved = backup_path(path)
+        _write_bytes(saved, original, mode)
+    _write_bytes(path, text.encode("utf-8"), mode)
+    return saved
+
+
+def _write_bytes(path: Path, data: bytes, mode: int) -> None:
+    with atomic_write(path) as fh:
+        fh.write(data)
+        os.fchmod(fh.fileno(), mode)
+
+
+def backup_path(path: Path | str, now: dt.datetime | None = None) -> Path:
+    """A free name for a backup of ``path``: ``events.yaml.YYYYMMDD-HHMMSS.bak`` beside it.
+
+    >>> backup_path("data/events.yaml", dt.datetime(2024, 6, 1, 12, 5, 1)).as_posix()
+    'data/events.yaml.20240601-120501.bak'
+    """
+    target = Path(path)
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    candidate = target.with_name(f"{target.name}.{stamp}.bak")
+    n = 2
+    while candidate.exists():
+        candidate = target.with_name(f"{target.name}.{stamp}-{n}.bak")
+        n += 1
+    return candidate
