@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard validate|export|stats|snapshot|briefing|html ...``.
+"""Command line: ``python -m dashboard validate|export|stats|snapshot|briefing|html|ingest|merge ...``.
 
 Every command reads the same gazetteer and events as the app; bad input prints
 one clear line per problem on stderr and exits non-zero.
@@ -199,6 +199,41 @@ def cmd_html(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from dashboard.articles import ArticleError, read_article
+    from dashboard.ingest import candidates_document, find_published, propose_events
+    from dashboard.places import read_places
+
+    path = Path(args.article)
+    try:
+        text = read_article(path.read_bytes(), path.name)
+    except ArticleError as exc:
+        raise UsageError(str(exc)) from None
+    published = args.published or find_published(text)
+    if published is None:
+        raise UsageError(f"{path}: no publication date in the text; give it with --published YYYY-MM-DD")
+    # Never invented: a missing title or publisher stays empty, and merge refuses it until filled in.
+    source = {"title": args.source_title or "", "publisher": args.publisher or "", "date": published,
+              "url": args.url}
+    gazetteer = read_places(Path(args.geodata) / "places.csv")
+    candidates = propose_events(text, gazetteer, published, source)
+    write_output(candidates_document(candidates, source, published, path.name), args.out)
+    print(f"{path}: {len(candidates)} candidate event(s), published {published}"
+          + ("" if args.source_title and args.publisher else "; fill in the source's title and publisher"),
+          file=sys.stderr)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from dashboard.merge import merge_candidates
+    from dashboard.places import read_places
+
+    gazetteer = read_places(Path(args.geodata) / "places.csv")
+    report = merge_candidates(args.candidates, args.into or args.events, gazetteer, dry_run=args.dry_run)
+    print(report.summary(), file=sys.stderr)
+    return 0 if report.added or not report.invalid else 1
+
+
 class _Parser(argparse.ArgumentParser):
     """Bad arguments get one line (which argument, what is wrong) instead of the whole usage."""
 
@@ -260,6 +295,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="title shown on the page")
     p.add_argument("--out", required=True, help="map.html")
     p.set_defaults(func=cmd_html)
+
+    p = sub.add_parser("ingest", help="candidate events from a news article (.txt or .html), for review")
+    p.add_argument("article", help="the article file")
+    p.add_argument("--published", type=parse_date, help="publication date (default: found in the text)")
+    p.add_argument("--source-title", help="the article's title (cited by every candidate)")
+    p.add_argument("--publisher", help="who published it")
+    p.add_argument("--url", help="where it was published")
+    p.add_argument("--out", help="candidates file (default: stdout)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("merge", help="add reviewed candidates to events.yaml (skips duplicates, invalid)")
+    p.add_argument("candidates", help="candidates file (from ingest, reviewed)")
+    p.add_argument("--into", help="events file (default: --events)")
+    p.add_argument("--dry-run", action="store_true", help="report what would be added; write nothing")
+    p.set_defaults(func=cmd_merge)
     return parser
 
 

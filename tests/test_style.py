@@ -11,7 +11,8 @@ CORE = ["dashboard.names", "dashboard.places", "dashboard.events", "dashboard.va
         "dashboard.control", "dashboard.areas", "dashboard.model", "dashboard.stats",
         "dashboard.export", "dashboard.cli", "dashboard.changes", "dashboard.labels", "dashboard.links",
         "dashboard.palette", "dashboard.wording", "dashboard.staticmap", "dashboard.briefing",
-        "dashboard.downloads", "dashboard.files", "dashboard.articles", "dashboard.merge"]
+        "dashboard.downloads", "dashboard.files", "dashboard.articles", "dashboard.merge",
+        "dashboard.ingest", "dashboard.article_dates"]
 
 
 def test_ruff_is_clean():
