@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -12,6 +13,7 @@ import xml.etree.ElementTree as ET
 import geopandas as gpd
 import pytest
 import shapely
+import yaml
 
 from dashboard import paths
 
@@ -194,3 +196,74 @@ def test_html_command_writes_one_self_contained_file(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "<script src=" not in text and "L.map(" in text
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
+
+ARTICLE = """Tuesday, 27 June 2017
+
+A car bomb exploded in a market in Baghdad on Sunday, killing at least 20 people.
+Elsewhere, Iraqi forces captured the Old City of Tal Afar from the Islamic State on 26 June 2017.
+"""
+
+
+@pytest.fixture
+def ingested(tmp_path):
+    """(events file copy, candidates file, its candidates by place) from ARTICLE."""
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    events = tmp_path / "events.yaml"
+    events.write_bytes(paths.EVENTS.read_bytes())
+    candidates = tmp_path / "candidates.yaml"
+    run("ingest", str(article), "--source-title", "Our test wire", "--publisher", "Test News",
+        "--out", str(candidates))
+    document = yaml.safe_load(candidates.read_text(encoding="utf-8"))
+    assert document["article"]["published"] == dt.date(2017, 6, 27)  # from the dateline
+    return events, candidates, document
+
+
+def keep(candidates, document, place):
+    document["candidates"] = [c for c in document["candidates"] if c["place"] == place]
+    candidates.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return document["candidates"][0]
+
+
+def test_ingest_then_merge_adds_a_reviewed_event(ingested):
+    events, candidates, document = ingested
+    bombing = keep(candidates, document, "baghdad")
+    assert bombing["type"] == "bombing" and bombing["date"] == dt.date(2017, 6, 25)  # "on Sunday"
+    start, end = next((e["start"], e["end"]) for e in bombing["evidence"] if e["what"] == "place")
+    assert ARTICLE[start:end] == "Baghdad"
+    before = events.read_text(encoding="utf-8")
+    result = run("merge", str(candidates), "--into", str(events))
+    assert f"Added 1 event: {bombing['id']}" in result.stderr
+    record = yaml.safe_load(events.read_text(encoding="utf-8"))
+    added = next(e for e in record["events"] if e["id"] == bombing["id"])
+    assert added["sources"][0]["title"] == "Our test wire" and "confidence" not in added
+    assert run("validate", str(events)).returncode == 0
+    assert len(events.read_text(encoding="utf-8")) > len(before)
+
+
+def test_merge_refuses_a_change_the_record_contradicts(ingested):
+    events, candidates, document = ingested
+    tal_afar = keep(candidates, document, "tal-afar")
+    assert tal_afar["change"] == {"from": "isis", "to": "iraq"}
+    before = events.read_bytes()
+    result = run("merge", str(candidates), "--into", str(events), check=False)
+    assert result.returncode == 1
+    assert "conflicts with the record" in result.stderr and "tal-afar-2017-08-27" in result.stderr
+    assert events.read_bytes() == before  # nothing written, no backup
+    assert not list(events.parent.glob("*.bak"))
+
+
+def test_ingest_without_a_date_asks_for_one(tmp_path):
+    article = tmp_path / "undated.txt"
+    article.write_text("Iraqi forces entered Fallujah.\n", encoding="utf-8")
+    result = run("ingest", str(article), check=False)
+    assert result.returncode == 2 and "--published" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_ingest_refuses_other_file_types(tmp_path):
+    article = tmp_path / "article.pdf"
+    article.write_bytes(b"%PDF-1.4")
+    result = run("ingest", str(article), "--published", "2016-01-01", check=False)
+    assert result.returncode == 2 and "only .txt and .html" in result.stderr
