@@ -267,11 +267,20 @@ def _screen(candidates: list[Mapping[str, Any]], top: LineDict, record: EventRec
 
 
 def _as_linedict(raw: Mapping[str, Any]) -> LineDict:
+    """A candidate held in memory as the parser's LineDicts, nested mappings too (lines unknown: 0)."""
     if isinstance(raw, LineDict):
         return raw
-    out = LineDict(raw)
+    out = LineDict((key, _as_lines(value)) for key, value in raw.items())
     out.line, out.key_lines = 0, {}
     return out
+
+
+def _as_lines(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return _as_linedict(value)
+    if isinstance(value, list):
+        return [_as_lines(item) for item in value]
+    return value
 
 
 def _clean(candidate: LineDict) -> LineDict:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from dashboard import paths
-from dashboard.merge import MergeReport, merge_candidates, read_candidates, render_event
+from dashboard.merge import MergeReport, merge_candidates, merge_into, read_candidates, render_event
 from dashboard.problems import DataError
 from dashboard.validation import load_record, validate
 from dashboard.yamlfile import load_yaml_text
@@ -409,3 +409,14 @@ def test_an_invalid_events_file_is_not_merged_into(tmp_path, events, gazetteer):
     with pytest.raises(DataError, match="falujah"):
         merge_candidates(write_candidates(tmp_path, BOMBING), events, gazetteer)
     assert events.read_bytes() == before and backups(events) == []
+
+
+def test_candidates_held_in_memory_merge_like_a_file(tmp_path, events, gazetteer):
+    """The app's path: plain dicts (nested sources and change too), edited by the reviewer."""
+    (entry,) = yaml.safe_load(HEADER + BOMBING)["candidates"]
+    assert isinstance(entry["sources"][0], dict)
+    before = events.read_bytes()
+    report = merge_into([entry], events, gazetteer, origin="the page")
+    assert report.added == ["fallujah-2016-06-01-bombing"] and report.invalid == []
+    assert validate(events, gazetteer) == []
+    assert_only_added(before, events, {"fallujah-2016-06-01-bombing"})
