@@ -229,6 +229,27 @@ def test_downloads_and_share_link_give_the_view_on_screen(map_page, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == (2400, 1600)
 
 
+def test_add_article_page_proposes_candidates_on_its_map(map_page):
+    page = map_page.page
+    page.goto(map_page.base_url + "add_article", wait_until="domcontentloaded")
+    article = "Tuesday, 27 June 2017\n\nA car bomb exploded in Baghdad on Sunday."
+    page.get_by_label("Article text").fill(article)
+    page.keyboard.press("Control+Enter")
+    page.get_by_label("Title").fill("Our test wire")
+    page.get_by_label("Publisher").fill("Test News")
+    page.keyboard.press("Enter")
+    page.get_by_text("1 candidate event(s)").wait_for(timeout=30_000)
+    frame = page.frame_locator(browser.MAP_IFRAME).locator("body")
+    markers = """() => { let n = 0; if (window.map) window.map.eachLayer(l => {
+      if (l.getRadius && l.options.color === '#1565c0') n += 1; }); return n; }"""
+    for _ in range(60):  # the candidate's marker, drawn on the map's canvas
+        if frame.evaluate(f"(b) => ({markers})()") == 1:
+            break
+        page.wait_for_timeout(500)
+    assert frame.evaluate(f"(b) => ({markers})()") == 1
+    assert page.get_by_role("button", name="Merge 1 accepted event(s) into events.yaml").is_visible()
+
+
 def test_nothing_leaves_the_machine(session):
     map_page, traffic, errors = session
     if not traffic.urls:  # run on its own: load a page first (otherwise this checks all the tests above)
