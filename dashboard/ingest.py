@@ -990,6 +990,8 @@ def _as_dict(candidate: _Candidate, gazetteer: Gazetteer, source: Mapping[str, A
     out["confidence"] = candidate.confidence
     out["evidence"] = [{"what": what, "start": start, "end": end} for what, start, end in candidate.evidence]
     out["factions"] = _sides(candidate.factions)
+    place = gazetteer[candidate.place]
+    out["coordinates"] = [place.lat, place.lon]  # where the place resolved to, for the reviewer
     return out
 
 
@@ -1001,7 +1003,8 @@ _HEADER = """\
 #     {{from, to}} and a siege needs besieged_by: add them where the article supports them;
 #   - rewrite the summary in your own words (it is only a template).
 # evidence gives character offsets [start, end) into the article of the words each guess rests on;
-# confidence (0..1) says how strong those cues are. Both, and factions, are dropped on merge.
+# confidence (0..1) says how strong those cues are; coordinates (lat, lon) are where the place
+# resolved to. These, and factions, are dropped on merge.
 # Then: python -m dashboard merge THIS_FILE
 """
 

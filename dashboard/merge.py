@@ -56,7 +56,7 @@ from dashboard.validation import check_record
 from dashboard.yamlfile import LineDict, load_yaml_text
 
 #: Keys a candidate may carry for the reviewer's sake; never written to ``events.yaml``.
-INGEST_KEYS = frozenset({"confidence", "evidence", "factions"})
+INGEST_KEYS = frozenset({"confidence", "evidence", "factions", "coordinates"})
 #: Order of an event's keys in ``events.yaml``.
 EVENT_KEY_ORDER = ("id", "date", "date_precision", "approximate", "place", "type", "change",
                    "besieged_by", "summary", "note", "sources")

@@ -19,6 +19,7 @@ from dashboard.ingest import (
     propose_events,
     resolve_dates,
 )
+from dashboard.merge import INGEST_KEYS
 from dashboard.yamlfile import load_yaml_text
 
 THURSDAY = dt.date(2016, 6, 2)
@@ -275,7 +276,7 @@ def test_near_duplicates_merge_with_combined_evidence(events, gazetteer):
     assert once["hit-2016-06-01-capture"]["confidence"] < event["confidence"]
 
 
-def test_ids_valid_and_unique_and_fields_in_schema(events):
+def test_ids_valid_and_unique_and_fields_in_schema(events, gazetteer):
     ids = list(events)
     assert len(ids) == len(set(ids))
     for event in events.values():
@@ -285,8 +286,11 @@ def test_ids_valid_and_unique_and_fields_in_schema(events):
         assert 0 <= event["confidence"] <= 1
         assert event["sources"] == [SOURCE]
         assert set(event) <= {"id", "date", "date_precision", "approximate", "place", "type", "change",
-                              "besieged_by", "summary", "sources", "confidence", "evidence", "factions"}
+                              "besieged_by", "summary", "sources", "confidence", "evidence", "factions",
+                              "coordinates"}
         assert list(event)[:6] == ["id", "date", "date_precision", "approximate", "place", "type"]
+        place = gazetteer[event["place"]]
+        assert event["coordinates"] == [place.lat, place.lon]
 
 
 def test_summary_is_a_template_not_article_text(events):
@@ -316,7 +320,7 @@ def test_candidates_validate_as_events(events):
     record = yaml.safe_load(paths.EVENTS.read_text(encoding="utf-8"))
     kept = [e for e in events.values() if e["type"] not in ("capture", "siege") or e.get("change")
             or e.get("besieged_by")]
-    plain = [{k: v for k, v in e.items() if k not in ("confidence", "evidence", "factions")} for e in kept]
+    plain = [{k: v for k, v in e.items() if k not in INGEST_KEYS} for e in kept]
     text = yaml.safe_dump({"factions": record["factions"], "start": record["start"], "end": record["end"],
                            "baseline": [], "events": plain}, sort_keys=False)
     parsed, problems = parse_events(load_yaml_text(text, "candidates.yaml"), "candidates.yaml")
