@@ -148,10 +148,13 @@ class EventRecord:
 
 
 _TOP_KEYS = {"factions", "start", "end", "baseline", "events"}
-_EVENT_KEYS = {"id", "date", "date_precision", "approximate", "place", "type", "change",
-               "besieged_by", "summary", "note", "sources"}
+#: An event's keys and a source's keys, in the order events.yaml writes them.
+EVENT_KEYS = ("id", "date", "date_precision", "approximate", "place", "type", "change",
+              "besieged_by", "summary", "note", "sources")
+SOURCE_KEYS = ("title", "publisher", "date", "url")
+_EVENT_KEYS = set(EVENT_KEYS)
 _HOLDING_KEYS = {"place", "faction", "factions", "note", "sources", "local"}
-_SOURCE_KEYS = {"title", "publisher", "date", "url"}
+_SOURCE_KEYS = set(SOURCE_KEYS)
 
 
 class _Reader:

@@ -48,7 +48,7 @@ from typing import Any
 
 import yaml
 
-from dashboard.events import _EVENT_KEYS, DATE_PRECISIONS, Event, EventRecord, parse_events
+from dashboard.events import DATE_PRECISIONS, EVENT_KEYS, SOURCE_KEYS, Event, EventRecord, parse_events
 from dashboard.files import atomic_write
 from dashboard.places import Gazetteer
 from dashboard.problems import DataError, Problem
@@ -57,16 +57,9 @@ from dashboard.yamlfile import LineDict, load_yaml_text
 
 #: Keys a candidate may carry for the reviewer's sake; never written to ``events.yaml``.
 INGEST_KEYS = frozenset({"confidence", "evidence", "factions", "coordinates"})
-#: Order of an event's keys in ``events.yaml``.
-EVENT_KEY_ORDER = ("id", "date", "date_precision", "approximate", "place", "type", "change",
-                   "besieged_by", "summary", "note", "sources")
-SOURCE_KEY_ORDER = ("title", "publisher", "date", "url")
 CHANGE_KEY_ORDER = ("from", "to", "factions")
 #: Width ``events.yaml`` is folded at (PyYAML's ``width``).
 WIDTH = 100
-
-assert set(EVENT_KEY_ORDER) == _EVENT_KEYS, "EVENT_KEY_ORDER is out of step with the events schema"
-
 
 # --------------------------------------------------------------------------- report
 
@@ -594,7 +587,7 @@ def render_event(event: Mapping[str, Any], *, indent: int = 0, newline: str = "\
 def _for_yaml(event: Mapping[str, Any]) -> dict[str, Any]:
     """The event as it is written: schema order, defaults dropped, dates as dates, flow parts."""
     out: dict[str, Any] = {}
-    for key in EVENT_KEY_ORDER:
+    for key in EVENT_KEYS:
         value = event.get(key)
         if value is None or (key, value) in (("date_precision", DATE_PRECISIONS[0]), ("approximate", False)):
             continue
@@ -620,7 +613,7 @@ def _change(change: Mapping[str, Any]) -> dict[str, Any]:
 
 def _source(source: Mapping[str, Any]) -> _Flow:
     return _Flow({k: _as_date(source[k]) if k == "date" else source[k]
-                  for k in SOURCE_KEY_ORDER if k in source})
+                  for k in SOURCE_KEYS if k in source})
 
 
 def _as_date(value: Any) -> Any:
