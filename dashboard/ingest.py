@@ -180,7 +180,7 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[Mention]:
     [('hit', 'Hit'), ('al-bab', 'al-Bab')]
     """
     tokens = _tokens(text)
-    index: Mapping[str, list[str]] = gazetteer._by_key
+    index = gazetteer.by_name
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):

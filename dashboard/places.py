@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import csv
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from dashboard.names import normalise, skeleton
 from dashboard.problems import DataError, Problem
@@ -101,6 +102,11 @@ class Gazetteer:
 
     def __getitem__(self, place_id: str) -> Place:
         return self.places[place_id]
+
+    @property
+    def by_name(self) -> Mapping[str, list[str]]:
+        """Place ids by normalised name (:func:`normalise`), for matching names in running text."""
+        return MappingProxyType(self._by_key)
 
     def resolve(self, name: str) -> Place:
         """Return the place a name means, or raise :class:`UnknownPlace` with suggestions."""
