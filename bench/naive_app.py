@@ -43,7 +43,7 @@ if "date" not in st.session_state:
 date = st.slider("Date", min_value=model.record.start, max_value=model.record.end, key="date",
                  format="YYYY-MM-DD")
 st.query_params["date"] = date.isoformat()
-factions = {fid: (f.name, f.colour) for fid, f in model.record.factions.items()}
+factions = mapview.faction_legend(model.record)
 fmap = mapview.base_map(paths.GEODATA, labels(), factions)  # the same base map as the app ...
 mapview.date_layer(features_for(date), model.record.colours, date).add_to(fmap)  # ... with the date in it
 st_folium(fmap, key="map", height=620, use_container_width=True, returned_objects=[])

@@ -207,7 +207,7 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
         features += export.select(change_features, view.factions)
     layer = mapview.date_layer(features, record.colours, date, compare=view.compare, layers=view.layers,
                                highlight=place.id if place else None)
-    factions = {fid: (f.name, f.colour) for fid, f in record.factions.items()}
+    factions = mapview.faction_legend(record)
     fmap = mapview.base_map(Path(sources[1]), labels_for(*sources), factions,
                             tiles=[t for t in view.layers if t in mapview.TILES],
                             geography_urls=geography_urls(sources[1]), home=st.session_state["map_home"])

@@ -85,10 +85,10 @@ def briefing_pages(model: ControlModel, dates: Sequence[dt.date], max_events: in
         since = dates[i - 1] if i else None
         first = since + dt.timedelta(days=1) if since else date - (
             dates[1] - dates[0] if len(dates) > 1 else FIRST_LOOKBACK) + dt.timedelta(days=1)
-        events = key_events(model.events_between(first, date), max_events)
-        happened = len(model.events_between(first, date))
+        happened = model.events_between(first, date)
+        events = key_events(happened, max_events)
         pages.append(Page(date, since, _held(model, date), _held(model, since) if since else None,
-                          tuple(events), happened - len(events)))
+                          tuple(events), len(happened) - len(events)))
     return pages
 
 

@@ -40,7 +40,7 @@ from jinja2 import Template
 from shapely.geometry import mapping
 
 from dashboard import geography, links, palette, paths
-from dashboard.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED
+from dashboard.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED, EventRecord
 from dashboard.labels import RANK_MIN_ZOOM, Label
 from dashboard.wording import long_date
 
@@ -221,6 +221,11 @@ class DateStamp(MacroElement):
         self.iso = date.isoformat()
         self.text = long_date(date)
         self.compare = f"changes since {long_date(compare)} highlighted" if compare else ""
+
+
+def faction_legend(record: EventRecord) -> dict[str, tuple[str, str]]:
+    """The legend's faction rows, (name, colour) by id, for :func:`base_map`."""
+    return {fid: (f.name, f.colour) for fid, f in record.factions.items()}
 
 
 def legend_html(factions: dict[str, tuple[str, str]]) -> str:

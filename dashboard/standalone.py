@@ -67,7 +67,7 @@ def standalone_html(model: ControlModel, start: dt.date, end: dt.date, *, title:
     if window < 0:
         raise ValueError(f"the event window must be 0 days or more, not {window}")
     title = title or f"frontlines: control from {start.isoformat()} to {end.isoformat()}"
-    factions = {fid: (f.name, f.colour) for fid, f in record.factions.items()}
+    factions = mapview.faction_legend(record)
     fmap = mapview.base_map(geodata, map_labels(model.places, model.leading_places), factions)
     inline_leaflet(fmap)
     fmap.get_root().title = html.escape(title)

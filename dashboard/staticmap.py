@@ -304,7 +304,8 @@ def _draw_changes(ax: Axes, model: ControlModel, since: dt.date, until: dt.date)
 
 
 def _draw_places(ax: Axes, model: ControlModel, date: dt.date) -> None:
-    recorded = [i for i, p in enumerate(model.places) if p.id in model.history.places]
+    anchors = set(model.history.places)
+    recorded = [i for i, p in enumerate(model.places) if p.id in anchors]
     states = model.states(date)
     colours = model.record.colours
     ax.scatter(model.xy[recorded, 0], model.xy[recorded, 1], s=14, linewidths=0.6, edgecolors="#212121",
