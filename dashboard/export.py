@@ -80,7 +80,7 @@ def _point(lon: float, lat: float) -> dict[str, Any]:
 
 def place_features(model: ControlModel, date: dt.date) -> Iterator[Feature]:
     """One point per place with who held it on ``date``."""
-    anchors = set(model.history.places)
+    anchors = model.recorded_places
     for place, state in zip(model.places, model.states(date), strict=True):
         props: dict[str, Any] = {"kind": "place", "id": place.id, "name": place.name,
                                  "name_ar": place.name_ar, "faction": state.control.faction,

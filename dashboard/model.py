@@ -68,6 +68,8 @@ class ControlModel:
         self._index = {p.id: i for i, p in enumerate(self.places)}
         x, y = to_projected(np.array([p.lon for p in self.places]), np.array([p.lat for p in self.places]))
         self.xy = np.column_stack([x, y])
+        #: Places whose control the record gives (the others follow their nearest one).
+        self.recorded_places: frozenset[str] = frozenset(history.places)
         local = {h.place for h in record.baseline if h.local}
         #: Recorded places whose control the villages around them follow (the non-local ones).
         self.leading_places: frozenset[str] = frozenset(p for p in history.places if p not in local)
@@ -94,7 +96,7 @@ class ControlModel:
         countries = np.array([p.country for p in self.places])
         leaders = np.empty(len(self.places), dtype=int)
         for i in range(len(self.places)):
-            if self.places[i].id in self.history.places:
+            if self.places[i].id in self.recorded_places:
                 leaders[i] = i
                 continue
             same = anchors[countries[anchors] == countries[i]]

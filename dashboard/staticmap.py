@@ -304,8 +304,7 @@ def _draw_changes(ax: Axes, model: ControlModel, since: dt.date, until: dt.date)
 
 
 def _draw_places(ax: Axes, model: ControlModel, date: dt.date) -> None:
-    anchors = set(model.history.places)
-    recorded = [i for i, p in enumerate(model.places) if p.id in anchors]
+    recorded = [i for i, p in enumerate(model.places) if p.id in model.recorded_places]
     states = model.states(date)
     colours = model.record.colours
     ax.scatter(model.xy[recorded, 0], model.xy[recorded, 1], s=14, linewidths=0.6, edgecolors="#212121",
@@ -325,7 +324,7 @@ def _draw_labels(ax: Axes, model: ControlModel, frame: Frame) -> list:
     kept: list[Bbox] = []
     texts = []
     ranks = _label_ranks(frame.width_km / ax.get_window_extent(renderer).width * ax.figure.dpi)
-    recorded = set(model.history.places)
+    recorded = model.recorded_places
     for label in map_labels(model.places, model.leading_places, spacing_km=frame.width_km / 60):
         if label.rank > ranks:
             continue
