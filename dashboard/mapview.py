@@ -35,7 +35,7 @@ from typing import Any
 import folium
 import numpy as np
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
@@ -80,7 +80,49 @@ def use_offline_assets() -> None:
     folium.Map.default_css = list(OFFLINE_CSS)
 
 
-class MapFrame(MacroElement):
+class Text(Element):
+    """Text written into the page as it is (never read as a Jinja template)."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+
+class LiteralMacroElement(MacroElement):
+    """A ``MacroElement`` whose rendered macros go into the page as they are.
+
+    branca's ``MacroElement.render`` compiles each rendered macro as a new Jinja template.  For our
+    elements that second pass is harmful: it would evaluate any ``{{ }}`` or ``{% %}`` written in an
+    event's free text (a summary typed on the Add article page, say) on the server, and compiling a
+    date's 100 KB of GeoJSON costs ~15 ms of every slider move.
+
+    >>> from jinja2 import Template
+    >>> class Note(LiteralMacroElement):
+    ...     _template = Template("{% macro html(this, kwargs) %}{{ this.text }}{% endmacro %}")
+    ...     def __init__(self, text):
+    ...         super().__init__()
+    ...         self.text = text
+    >>> figure = Figure()
+    >>> _ = figure.add_child(Note("{{ 7 * 7 }}"))
+    >>> "{{ 7 * 7 }}" in figure.render()
+    True
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError(f"{type(self).__name__} can only be rendered inside a Figure")
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(Text(macros[part](self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class MapFrame(LiteralMacroElement):
     """What every map carries whatever the date: legend, date stamp box, sources, zoom-aware labels."""
 
     _template = Template("""
@@ -136,7 +178,7 @@ class MapFrame(MacroElement):
         self.rank_zoom = sorted(RANK_MIN_ZOOM.items())
 
 
-class BaseGeography(MacroElement):
+class BaseGeography(LiteralMacroElement):
     """Countries, governorates and rivers in their own pane under the control areas.
 
     Each source is a URL to fetch or an inline FeatureCollection; the layers are added in
@@ -177,7 +219,7 @@ class BaseGeography(MacroElement):
             self.specs["countries"] = {"style": {**BASE_LAYERS["countries"]["style"], "fillOpacity": 0}}
 
 
-class CityLabels(MacroElement):
+class CityLabels(LiteralMacroElement):
     """Place names as plain text, each shown from its rank's zoom on (``labels.RANK_MIN_ZOOM``)."""
 
     _template = Template("""
@@ -199,7 +241,7 @@ class CityLabels(MacroElement):
                         label.rank) for label in labels]
 
 
-class DateStamp(MacroElement):
+class DateStamp(LiteralMacroElement):
     """Writes the layer's date (and comparison date) into the map's stamp box when the layer is added."""
 
     _template = Template("""
@@ -365,7 +407,7 @@ def control_layers(features: list[dict[str, Any]], colours: dict[str, str], *,
     return parts
 
 
-class ControlLayers(MacroElement):
+class ControlLayers(LiteralMacroElement):
     """The date's GeoJSON layers, drawn by a few lines of Leaflet instead of one Folium element each.
 
     Styles, tooltips and popups are computed here, in Python, once per feature; tooltip and popup

@@ -29,11 +29,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from dashboard import export, mapview, paths
 from dashboard.labels import map_labels
+from dashboard.mapview import LiteralMacroElement, Text
 from dashboard.model import ControlModel
 
 LEAFLET_DIR = Path(mapview.__file__).parent / "static" / f"leaflet-{mapview.LEAFLET_VERSION}"
@@ -120,16 +120,6 @@ def script_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-class _Raw(Element):
-    """Text written into the page as it is (not read as a Jinja template)."""
-
-    _template = Template("{{ this.text }}")
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-
 def inline_leaflet(fmap: Any) -> None:
     """Write the vendored Leaflet into ``fmap``'s page instead of linking to it (on this map only).
 
@@ -146,11 +136,11 @@ def inline_leaflet(fmap: Any) -> None:
         raise ValueError("Leaflet's files cannot be inlined as they are")
     fmap.default_js, fmap.default_css = [], []  # instance attributes: other maps keep their links
     header = fmap.get_root().header
-    header.add_child(_Raw(f"<style>{css}</style>"), name="leaflet_css")
-    header.add_child(_Raw(f"<script>{js}</script>"), name="leaflet")
+    header.add_child(Text(f"<style>{css}</style>"), name="leaflet_css")
+    header.add_child(Text(f"<script>{js}</script>"), name="leaflet")
 
 
-class Timeline(MacroElement):
+class Timeline(LiteralMacroElement):
     """The slider, its buttons and the script that draws the state and events of the chosen day."""
 
     _template = Template("""

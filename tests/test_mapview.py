@@ -101,3 +101,22 @@ def test_the_base_map_fetches_published_layers_or_carries_them_inline():
     assert all(url in fetched for url in urls.values())
     assert len(fetched) < len(inline) / 5  # the point: the page no longer carries the geography
     assert '"FeatureCollection"' in inline and '"FeatureCollection"' not in fetched
+
+
+TEMPLATE = "{{ range(3) | list }} {% if true %}kept{% endif %} {# note #}"
+
+
+def test_template_syntax_in_the_data_stays_text_on_the_page_and_in_the_app_component():
+    """Event text is free text: Jinja syntax in it must reach the page as written, never be run."""
+    from streamlit_folium import _get_feature_group_string
+
+    event = {"type": "Feature", "properties": event_props(summary=TEMPLATE, place_name=TEMPLATE),
+             "geometry": {"type": "Point", "coordinates": [37.95, 36.53]}}
+    mapview.use_offline_assets()
+    page_map, app_map = mapview.base_map(labels=[]), mapview.base_map(labels=[])
+    mapview.date_layer([event], {}, dt.date(2016, 8, 12)).add_to(page_map)
+    # The same call streamlit-folium makes for feature_group_to_add (it renders the group first).
+    component = _get_feature_group_string(mapview.date_layer([event], {}, dt.date(2016, 8, 12)), app_map)
+    for text in (page_map.get_root().render(), component):
+        assert text.count(TEMPLATE) >= 2  # in the popup and the tooltip
+        assert "[0, 1, 2]" not in text

@@ -27,6 +27,7 @@ from tests.conftest import DATA
 START, END = dt.date(2016, 1, 1), dt.date(2016, 12, 31)
 LATER = dt.date(2016, 7, 15)
 HOSTILE = "</script><script>alert(1)</script>"
+TEMPLATE = "{{ range(3) | list }}"  # Jinja syntax: must stay text, never be evaluated
 SCREENSHOT = browser.ROOT / "artifacts" / "browser" / "standalone.png"
 
 
@@ -46,8 +47,8 @@ def hostile_model(tmp_path_factory) -> ControlModel:
     """The small test record with an event summary that tries to end the page's script."""
     path = tmp_path_factory.mktemp("hostile") / "events.yaml"
     text = (DATA / "events_small.yaml").read_text(encoding="utf-8")
-    path.write_text(text.replace("summary: IS fighters took the city.", f"summary: '{HOSTILE}'", 1),
-                    encoding="utf-8")
+    summary = f"summary: '{HOSTILE} {TEMPLATE}'"
+    path.write_text(text.replace("summary: IS fighters took the city.", summary, 1), encoding="utf-8")
     return ControlModel.load(path, paths.GEODATA)
 
 
@@ -92,14 +93,16 @@ def test_one_state_per_epoch_and_the_events_of_the_range(model, page_2016):
 
 
 def test_a_hostile_summary_cannot_leave_its_script_or_popup(hostile_model):
-    page = standalone_html(hostile_model, dt.date(2014, 1, 1), dt.date(2014, 3, 31), title=HOSTILE)
+    page = standalone_html(hostile_model, dt.date(2014, 1, 1), dt.date(2014, 3, 31), title=HOSTILE + TEMPLATE)
     assert "<script>alert(1)" not in page
+    assert "[0, 1, 2]" not in page
     assert page.count("<script") == page.count("</script>")
     assert "<title>&lt;/script&gt;" in page
     data = page_data(page)  # still valid JSON, and the popup is escaped HTML
     (event,) = [e for e in data["events"] if e["properties"]["id"] == "fallujah-2014-01-04"]
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in event["properties"]["popup"]
     assert "<script" not in event["properties"]["popup"]
+    assert TEMPLATE in event["properties"]["popup"]
 
 
 def test_a_range_outside_the_record_is_refused(model):
