@@ -193,7 +193,8 @@ def report(ours: Figures, naive: Figures) -> None:
     row("  dates seen before: median (ms)", *both(lambda f: median(f.of("ms", False))))
     row("  input -> map message arrives, median (ms)", *both(lambda f: median(f.of("server_ms", True))))
     row("KB per date change, median", *both(lambda f: median(f.of("kb"))), target=TARGETS["kb"], unit="KB")
-    row("KB per date change, max", *both(lambda f: max(f.of("kb"))), target=TARGETS["kb"], unit="KB")
+    row("KB per date change, max", *both(lambda f: max(f.of("kb"), default=math.nan)), target=TARGETS["kb"],
+        unit="KB")
     row("  new dates: median KB", *both(lambda f: median(f.of("kb", True))), target=TARGETS["kb"], unit="KB")
     row("  new dates: websocket median KB", *both(lambda f: median(f.of("ws_kb", True))))
     row("  new dates: largest ws frame, median KB", *both(lambda f: median(f.of("frame_kb", True))))
@@ -218,6 +219,8 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=32,
                         help="slider changes per app (rounded up to whole patterns of 4)")
     parser.add_argument("--clicks", type=int, default=10, help="'Next event' clicks (ours only)")
+    parser.add_argument("--no-naive", action="store_true",
+                        help="measure the app only (for quick experiments; the report then has no ratio)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every change")
     args = parser.parse_args()
     reason = browser.unavailable_reason()
@@ -227,8 +230,11 @@ def main() -> None:
     print(f"start dates (day before a change of control): {', '.join(d.isoformat() for d in dates)}")
     ours = measure("ours", browser.APP, dates, args.clicks)
     print(f"ours done: median {median(ours.of('ms')):.0f} ms")
-    with tempfile.TemporaryDirectory(prefix="frontlines-naive-") as tmp:
-        naive = measure("naive", naive_script(Path(tmp)), dates, 0)
+    if args.no_naive:
+        naive = Figures("naive")
+    else:
+        with tempfile.TemporaryDirectory(prefix="frontlines-naive-") as tmp:
+            naive = measure("naive", naive_script(Path(tmp)), dates, 0)
     print(f"naive done: median {median(naive.of('ms')):.0f} ms")
     if args.verbose:
         for figures in (ours, naive):
