@@ -195,7 +195,10 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     pending = st.session_state.pop("pending_date", None)  # the player's next step
     if pending and st.session_state["playing"]:  # not if Pause was clicked meanwhile
         go_to(pending)
-    date = time_controls(model)
+    # The map goes out first, so the browser starts drawing it before anything else: the time
+    # controls shown above it are sent after it (the slider's new value is already in the session).
+    controls_box = st.container()
+    date = st.session_state["date"]
     view = current_view(model, date)
 
     epoch = model.epoch(date)
@@ -221,28 +224,36 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     lat, lon, zoom = st.session_state["map_seen"]
     view = view.with_(lat=lat, lon=lon, zoom=zoom, place=place.id if place else None)
     publish(view)
+    with controls_box:
+        date_slider(model)
+        # One flex row rather than columns: fewer elements for the browser to redraw on each change.
+        with st.container(horizontal=True):
+            step_buttons(model)
+            share_and_download(model, view)
     st.caption(f"Control on {long_date(date)}. Sources: the events in events.yaml (each with its "
                "sources); borders: Natural Earth; rivers: GSHHG; places: GeoNames (CC BY 4.0).")
-    share_and_download(model, view)
     below_map(model, sources, date, view, change_rows, place)
     play(model, date)
 
 
 def share_and_download(model: ControlModel, view: View) -> None:
-    """The view's link, ready to copy, and its files (each made only when its button is clicked)."""
+    """The view's link, ready to copy, and its files (each made only when its button is clicked).
+
+    In two popovers beside the time controls: closed, their content costs the browser nothing on a
+    date change.
+    """
     base = (st.context.url or "").split("?")[0]
     if base and not urlsplit(base).path:
         base += "/"
     link = f"{base}?{urlencode(view.to_query())}"
-    share, files = st.columns([5, 7], vertical_alignment="bottom")
-    with share:
+    with st.popover("Share", icon=":material/link:"):
         st.caption("Link to this view (copy button on the right)")
         st.code(link, language=None, wrap_lines=True)
-    with files:
-        st.caption("Download this view")
-        for column, item in zip(st.columns(6), view_downloads(model, view), strict=True):
-            column.download_button(item.label, data=item.make, file_name=item.file_name, mime=item.mime,
-                                   on_click="ignore", width="stretch", key=f"download-{item.label}")
+    with st.popover("Download", icon=":material/download:"):
+        st.caption("This view as")
+        for item in view_downloads(model, view):
+            st.download_button(item.label, data=item.make, file_name=item.file_name, mime=item.mime,
+                               on_click="ignore", width="stretch", key=f"download-{item.label}")
 
 
 def controls(model: ControlModel) -> None:
@@ -257,26 +268,28 @@ def controls(model: ControlModel) -> None:
     st.checkbox("Highlight changes since", key="compare_on")
     st.date_input("Comparison date", key="compare", min_value=record.start, max_value=record.end,
                   disabled=not st.session_state["compare_on"], format="YYYY-MM-DD")
+    st.header("Play")
+    st.selectbox("Step", list(PLAY_STEPS), key="play_step", index=2)
+    st.select_slider("Seconds per step", PLAY_DELAYS, key="play_delay", value=1.0)
     st.header("Find a place")
     st.text_input("Name (any spelling, English or Arabic)", key="place_query",
                   placeholder="e.g. Deir al-Zour, الرقة, Falluja")
 
 
-def time_controls(model: ControlModel) -> dt.date:
+def date_slider(model: ControlModel) -> None:
     record = model.record
-    date = st.slider("Date", min_value=record.start, max_value=record.end, key="date", format="YYYY-MM-DD")
-    back, forward, player, speed, _ = st.columns([2, 2, 2, 2, 4], vertical_alignment="bottom")
-    back.button("◀ Previous event", width="stretch", key="previous",
-                on_click=lambda: go_to(step_from(model, st.session_state["date"], "event", forward=False)))
-    forward.button("Next event ▶", width="stretch", key="next",
-                   on_click=lambda: go_to(step_from(model, st.session_state["date"], "event")))
+    st.slider("Date", min_value=record.start, max_value=record.end, key="date", format="YYYY-MM-DD")
+
+
+def step_buttons(model: ControlModel) -> None:
+    """Previous/next event, and play/pause (its step and speed are set in the sidebar)."""
+    st.button("◀ Previous event", key="previous",
+              on_click=lambda: go_to(step_from(model, st.session_state["date"], "event", forward=False)))
+    st.button("Next event ▶", key="next",
+              on_click=lambda: go_to(step_from(model, st.session_state["date"], "event")))
     playing = st.session_state["playing"]
-    player.button("⏸ Pause" if playing else "▶ Play", key="play", width="stretch",
-                  on_click=lambda: st.session_state.update(playing=not playing))
-    with speed.popover("Speed", width="stretch"):
-        st.selectbox("Step", list(PLAY_STEPS), key="play_step", index=2)
-        st.select_slider("Seconds per step", PLAY_DELAYS, key="play_delay", value=1.0)
-    return date
+    st.button("⏸ Pause" if playing else "▶ Play", key="play",
+              on_click=lambda: st.session_state.update(playing=not playing))
 
 
 def current_view(model: ControlModel, date: dt.date) -> View:

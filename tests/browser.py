@@ -34,7 +34,9 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1400, "height": 1000}
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-SLIDER_THUMB = '[data-testid="stSlider"] input[type="range"], [data-testid="stSlider"] [role="slider"]'
+#: The date slider's thumb (in the main area: the sidebar may have sliders of its own).
+SLIDER_THUMB = ('[data-testid="stMain"] [data-testid="stSlider"] input[type="range"], '
+                '[data-testid="stMain"] [data-testid="stSlider"] [role="slider"]')
 RUNNING = '[data-testid="stStatusWidgetRunningIcon"]'
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}

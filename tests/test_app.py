@@ -50,6 +50,15 @@ def test_page_shows_a_date_slider_and_the_map():
     assert at.table[0].value is not None
 
 
+def test_the_time_controls_sit_above_the_map_and_the_play_settings_in_the_sidebar():
+    at = app()
+    order = [getattr(el, "type", None) for el in walk(at.main)]
+    first_map = order.index("component_instance")  # st_folium
+    assert order.index("slider") < first_map
+    assert order.count("popover") == 2 and max(i for i, t in enumerate(order) if t == "popover") < first_map
+    assert at.sidebar.selectbox(key="play_step") and at.sidebar.select_slider(key="play_delay")
+
+
 def test_moving_the_slider_swaps_the_layers_but_not_the_map():
     at = app()
     before_id, before = map_component(at)

@@ -213,9 +213,12 @@ def test_downloads_and_share_link_give_the_view_on_screen(map_page, tmp_path):
     query = f"?date={DEEP_LINK.isoformat()}&lat=36.3400&lon=43.1300&zoom=9"
     map_page.goto(query, DEEP_LINK.isoformat())
     page = map_page.page
+    page.get_by_role("button", name="Share", exact=True).click()
     link = page.locator('[data-testid="stCode"] code').first.inner_text()
     assert link.startswith(map_page.base_url + "?") and query[1:] in link
     got = {}
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Download", exact=True).click()
     for label in ("CSV", "Map (PNG)"):
         with page.expect_download(timeout=60_000) as info:
             page.get_by_role("button", name=label, exact=True).click()
