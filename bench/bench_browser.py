@@ -183,7 +183,9 @@ def report(ours: Figures, naive: Figures) -> None:
     print(f"\nfrontlines in headless Chromium: {n} slider changes per app ({new} to a date not yet shown "
           f"in the session), {sum(ours.of('redrawn'))} of them redraw changed areas")
     print(f"  {'':<44}{'ours':>8}{'naive':>8}  {'naive/ours':>10}   target (ours)")
-    row("first map, cold server (s)", *both(lambda f: f.cold_s), ".2f", TARGETS["first"], "s")
+    # The targets are for a warm server; the cold figure (first page of a new server: imports,
+    # model load, Streamlit's scripts into an empty browser cache) is shown for information.
+    row("first map, cold server (s)", *both(lambda f: f.cold_s), ".2f")
     row("first map, warm (s)", *both(lambda f: f.warm_s), ".2f", TARGETS["first"], "s")
     row("slider -> map redrawn, median (ms)", *both(lambda f: median(f.of("ms"))), target=TARGETS["median"],
         unit="ms")
