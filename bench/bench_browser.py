@@ -123,7 +123,7 @@ def timed_change(page: browser.MapPage, act: Callable[[], None], seen: set[str])
     return change
 
 
-def measure(name: str, script: Path, dates: list[dt.date], clicks: int) -> Figures:
+def measure(name: str, script: Path, dates: list[dt.date], clicks: int, settle: float = 0.0) -> Figures:
     figures = Figures(name)
     with browser.StreamlitServer(script) as server, browser.chromium() as chromium:
         context = chromium.new_context(viewport=browser.VIEWPORT)
@@ -140,6 +140,7 @@ def measure(name: str, script: Path, dates: list[dt.date], clicks: int) -> Figur
             pages.append(map_page)
         pages[0].page.close()
         map_page = pages[1]
+        time.sleep(settle)  # lets the server's background warm-up finish first, when asked to
 
         for start in dates:
             map_page.goto(f"?date={start.isoformat()}", start.isoformat())  # a new session
@@ -221,6 +222,9 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=32,
                         help="slider changes per app (rounded up to whole patterns of 4)")
     parser.add_argument("--clicks", type=int, default=10, help="'Next event' clicks (ours only)")
+    parser.add_argument("--settle", type=float, default=0.0,
+                        help="seconds to wait after the first pages before the slider changes (the app "
+                             "computes every state in the background after its first map: ~5 s)")
     parser.add_argument("--no-naive", action="store_true",
                         help="measure the app only (for quick experiments; the report then has no ratio)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every change")
@@ -230,13 +234,13 @@ def main() -> None:
         sys.exit(f"cannot run: {reason}")
     dates = start_dates(max(1, math.ceil(args.changes / len(PATTERN))))
     print(f"start dates (day before a change of control): {', '.join(d.isoformat() for d in dates)}")
-    ours = measure("ours", browser.APP, dates, args.clicks)
+    ours = measure("ours", browser.APP, dates, args.clicks, args.settle)
     print(f"ours done: median {median(ours.of('ms')):.0f} ms")
     if args.no_naive:
         naive = Figures("naive")
     else:
         with tempfile.TemporaryDirectory(prefix="frontlines-naive-") as tmp:
-            naive = measure("naive", naive_script(Path(tmp)), dates, 0)
+            naive = measure("naive", naive_script(Path(tmp)), dates, 0, args.settle)
     print(f"naive done: median {median(naive.of('ms')):.0f} ms")
     if args.verbose:
         for figures in (ours, naive):

@@ -63,10 +63,13 @@ def geography_urls(geodata: str) -> dict[str, str] | None:
     return mapview.publish_geography(Path(geodata))
 
 
-@st.cache_data(max_entries=512)
-def state_features_for(events: str, geodata: str, epoch_start: dt.date) -> list[dict]:
-    """Areas, front lines and places of one epoch (every day of it shares them), simplified for the screen."""
-    return export.state_features(load_model(events, geodata), epoch_start, SCREEN_SIMPLIFY_M)
+@st.cache_resource
+def epoch_features(events: str, geodata: str) -> export.EpochFeatures:
+    """Areas, front lines and places of each epoch, simplified for the screen (shared: never modified).
+
+    ``date_page`` starts computing every epoch in the background once its first map is out.
+    """
+    return export.EpochFeatures(load_model(events, geodata), SCREEN_SIMPLIFY_M)
 
 
 @st.cache_data(max_entries=2048)
@@ -201,9 +204,8 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     date = st.session_state["date"]
     view = current_view(model, date)
 
-    epoch = model.epoch(date)
-    features = export.select(state_features_for(*sources, epoch.valid_from)
-                             + event_features_for(*sources, date, view.window), view.factions, view.types)
+    features = export.select(epoch_features(*sources)(date) + event_features_for(*sources, date, view.window),
+                             view.factions, view.types)
     change_rows: list[dict] = []
     if view.compare:
         change_features, change_rows = changes_for(*sources, view.compare, date)
@@ -233,6 +235,7 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     st.caption(f"Control on {long_date(date)}. Sources: the events in events.yaml (each with its "
                "sources); borders: Natural Earth; rivers: GSHHG; places: GeoNames (CC BY 4.0).")
     below_map(model, sources, date, view, change_rows, place)
+    epoch_features(*sources).warm()  # once per server: later first visits of a state cost a lookup
     play(model, date)
 
 

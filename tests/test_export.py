@@ -1,0 +1,49 @@
+"""Screen features per epoch (``export.EpochFeatures``), shared by the app's sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+
+import pytest
+
+from dashboard import export, paths
+from dashboard.model import ControlModel
+from tests.conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def small_model() -> ControlModel:
+    return ControlModel.load(DATA / "events_small.yaml", paths.GEODATA)
+
+
+def test_each_epoch_is_computed_once_and_equals_state_features(small_model):
+    layers = export.EpochFeatures(small_model, simplify_m=1000)
+    for epoch in small_model.epochs():
+        day = epoch.valid_from
+        last = epoch.valid_to - dt.timedelta(days=1)
+        assert layers(day) is layers(last)  # every day of an epoch shares one list
+        assert json.dumps(layers(day)) == json.dumps(export.state_features(small_model, day, 1000))
+    assert len(layers) == len(small_model.epochs())
+
+
+def test_warming_computes_every_epoch_in_the_background(small_model):
+    layers = export.EpochFeatures(small_model, simplify_m=1000)
+    thread = layers.warm()
+    assert thread.daemon and layers.warm() is thread  # started once
+    thread.join(60)
+    assert not thread.is_alive()
+    assert len(layers) == len(small_model.epochs())
+
+
+def test_threads_asking_at_once_get_the_same_features(small_model):
+    layers = export.EpochFeatures(small_model)
+    day = small_model.epochs()[-1].valid_from
+    got: list[list] = []
+    threads = [threading.Thread(target=lambda: got.append(layers(day))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(got) == 6 and all(g is got[0] for g in got)
