@@ -13,6 +13,8 @@ CORE = ["dashboard.names", "dashboard.places", "dashboard.events", "dashboard.va
         "dashboard.palette", "dashboard.wording", "dashboard.staticmap", "dashboard.briefing",
         "dashboard.downloads", "dashboard.files", "dashboard.articles", "dashboard.merge",
         "dashboard.ingest", "dashboard.article_dates"]
+#: Folium adapters (no Streamlit either): their doctests run with the core's.
+ADAPTERS = ["dashboard.mapview", "dashboard.standalone"]
 
 
 def test_ruff_is_clean():
@@ -29,8 +31,8 @@ def test_core_does_not_import_streamlit():
     assert result.stdout.strip() == ""
 
 
-def test_doctests_of_the_core_pass():
-    files = [m.replace(".", "/") + ".py" for m in CORE]
+def test_doctests_of_the_core_and_map_adapters_pass():
+    files = [m.replace(".", "/") + ".py" for m in CORE + ADAPTERS]
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "--doctest-modules",
                              "-p", "no:cacheprovider", *files],
                             cwd=paths.ROOT, capture_output=True, text=True)
