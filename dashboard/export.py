@@ -25,6 +25,7 @@ import json
 import os
 import sys
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any
@@ -126,21 +127,27 @@ class EpochFeatures:
     """:func:`state_features` of each epoch, computed once and shared (thread-safe; treat as read-only).
 
     ``warm()`` computes every epoch ahead in a background thread, so the first visit of a state
-    costs a lookup instead of ~35 ms of geometry (``bench/bench_core.py``).
+    costs a lookup instead of ~35 ms of geometry (``bench/bench_core.py``).  The thread works only
+    while nobody else has asked for features for ``idle_s`` seconds: it would otherwise hold the GIL
+    against the very requests it is meant to speed up.
 
     >>> layers = EpochFeatures(ControlModel.load(), simplify_m=1000)  # doctest: +SKIP
     >>> layers(dt.date(2016, 7, 15)) is layers(dt.date(2016, 7, 16))  # same epoch   # doctest: +SKIP
     True
     """
 
-    def __init__(self, model: ControlModel, simplify_m: float = 0.0):
+    def __init__(self, model: ControlModel, simplify_m: float = 0.0, idle_s: float = 0.5):
         self.model = model
         self.simplify_m = simplify_m
+        self.idle_s = idle_s
         self._done: dict[dt.date, list[Feature]] = {}
         self._lock = threading.Lock()
         self._warming: threading.Thread | None = None
+        self._last_asked = 0.0  # time.monotonic() of the last request from another thread
 
     def __call__(self, date: dt.date) -> list[Feature]:
+        if threading.current_thread() is not self._warming:
+            self._last_asked = time.monotonic()
         start = self.model.epoch(date).valid_from
         with self._lock:
             found = self._done.get(start)
@@ -171,6 +178,8 @@ class EpochFeatures:
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         for epoch in self.model.epochs():
+            while (wait := self._last_asked + self.idle_s - time.monotonic()) > 0:
+                time.sleep(wait)
             self(epoch.valid_from)
 
 

@@ -47,3 +47,14 @@ def test_threads_asking_at_once_get_the_same_features(small_model):
     for t in threads:
         t.join(60)
     assert len(got) == 6 and all(g is got[0] for g in got)
+
+
+def test_warming_waits_while_features_are_being_asked_for(small_model):
+    layers = export.EpochFeatures(small_model, idle_s=0.4)
+    day = small_model.epochs()[0].valid_from
+    layers(day)  # a request: the warm-up holds back for 0.4 s after it
+    thread = layers.warm()
+    thread.join(0.2)
+    assert thread.is_alive() and len(layers) == 1
+    thread.join(60)
+    assert len(layers) == len(small_model.epochs())
