@@ -270,8 +270,11 @@ def faction_legend(record: EventRecord) -> dict[str, tuple[str, str]]:
     return {fid: (f.name, f.colour) for fid, f in record.factions.items()}
 
 
-def legend_html(factions: dict[str, tuple[str, str]]) -> str:
-    """Legend rows for ``factions`` (id -> (name, colour)) and the map's symbols, HTML-escaped."""
+def legend_html(factions: dict[str, tuple[str, str]], comparison: bool = True) -> str:
+    """Legend rows for ``factions`` (id -> (name, colour)) and the map's symbols, HTML-escaped.
+
+    ``comparison``: the map can highlight land changed since a comparison date (the row's symbol).
+    """
     def row(swatch: str, text: str) -> str:
         return f"<div>{swatch}{html.escape(text)}</div>"
 
@@ -284,21 +287,24 @@ def legend_html(factions: dict[str, tuple[str, str]]) -> str:
         row(fill("#ffffff", "border:2px solid #000"), "besieged (black outline)"),
         row(f'<i class="fl-line" style="border-top-color:{FRONT_COLOUR}"></i>', "front line"),
         row('<i class="fl-dot" style="background:#fff;border:2px solid #000"></i>', "event near the date"),
-        row(fill("#9e9e9e", "border:1.5px dashed #000"), "changed hands since comparison date"),
     ]
+    if comparison:
+        rows.append(row(fill("#9e9e9e", "border:1.5px dashed #000"), "changed hands since comparison date"))
     return '<div class="fl-legend"><b>Control</b>' + "".join(rows) + "</div>"
 
 
 def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
              factions: dict[str, tuple[str, str]] | None = None, tiles: Collection[str] = (),
              geography_urls: dict[str, str] | None = None,
-             home: tuple[float, float, int] = (*links.CENTER, links.ZOOM)) -> folium.Map:
+             home: tuple[float, float, int] = (*links.CENTER, links.ZOOM),
+             comparison: bool = True) -> folium.Map:
     """Countries, governorates, rivers, city labels, legend and stamp box: the same on every date.
 
     With ``geography_urls`` (from :func:`publish_geography`) the browser fetches the base layers;
     without, they are written into the page (a self-contained map).  ``tiles`` adds online tile
     layers (``osm``, ``satellite``) under our geography; without them the map needs no network.
-    ``home`` (lat, lon, zoom) is where the map opens.
+    ``home`` (lat, lon, zoom) is where the map opens; ``comparison=False`` drops the legend's row
+    for changed land, on maps that never show it.
     """
     fmap = folium.Map(location=list(home[:2]), zoom_start=home[2], tiles=None, control_scale=True,
                       prefer_canvas=True, min_zoom=links.ZOOM_RANGE[0], max_zoom=links.ZOOM_RANGE[1])
@@ -309,7 +315,7 @@ def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
     sources: dict[str, Any] = dict(geography_urls) if geography_urls else base_geography(geodata)
     BaseGeography(sources, transparent=bool(tiles)).add_to(fmap)
     CityLabels(labels).add_to(fmap)
-    MapFrame(legend_html(factions or {})).add_to(fmap)
+    MapFrame(legend_html(factions or {}, comparison)).add_to(fmap)
     return fmap
 
 

@@ -68,7 +68,8 @@ def standalone_html(model: ControlModel, start: dt.date, end: dt.date, *, title:
         raise ValueError(f"the event window must be 0 days or more, not {window}")
     title = title or f"frontlines: control from {start.isoformat()} to {end.isoformat()}"
     factions = mapview.faction_legend(record)
-    fmap = mapview.base_map(geodata, map_labels(model.places, model.leading_places), factions)
+    labels = map_labels(model.places, model.leading_places)
+    fmap = mapview.base_map(geodata, labels, factions, comparison=False)  # the page never compares dates
     inline_leaflet(fmap)
     fmap.get_root().title = html.escape(title)
     data = timeline_data(model, start, end, window)

@@ -120,3 +120,10 @@ def test_template_syntax_in_the_data_stays_text_on_the_page_and_in_the_app_compo
     for text in (page_map.get_root().render(), component):
         assert text.count(TEMPLATE) >= 2  # in the popup and the tooltip
         assert "[0, 1, 2]" not in text
+
+
+def test_the_legend_has_a_row_for_changed_land_only_where_the_map_can_show_it():
+    factions = {"isis": ("Islamic State", "#262626")}
+    assert "changed hands since comparison date" in mapview.legend_html(factions)
+    assert "changed hands" not in mapview.legend_html(factions, comparison=False)
+    assert "Islamic State" in mapview.legend_html(factions, comparison=False)

@@ -66,6 +66,7 @@ def test_nothing_is_linked_leaflet_is_inline(page_2016):
     # What a screenshot must carry: date stamp, legend, sources, scale.
     for part in ("fl-stamp", "fl-legend", "Natural Earth", "L.control.scale"):
         assert part in page_2016
+    assert "changed hands" not in page_2016  # the page never compares dates: no legend row for it
     # Other maps (the app's) keep their links to the served Leaflet.
     assert folium.Map.default_js != [] or folium.Map.default_css != []
 

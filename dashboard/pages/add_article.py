@@ -106,7 +106,7 @@ def edited_candidates(candidates: list[dict], rows: list[dict]) -> list[dict]:
 
 def candidates_map(candidates: list[dict], places: Any) -> None:
     """The candidates on the project's offline base map, numbered as in the table."""
-    fmap = mapview.base_map(paths.GEODATA, [], {})
+    fmap = mapview.base_map(paths.GEODATA, [], {}, comparison=False)
     for i, c in enumerate(candidates, 1):
         place = places[c["place"]]
         tip = html.escape(f"{i}. {place.name}: {c['type'].replace('_', ' ')}")
