@@ -204,7 +204,8 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     date = st.session_state["date"]
     view = current_view(model, date)
 
-    features = export.select(epoch_features(*sources)(date) + event_features_for(*sources, date, view.window),
+    states = epoch_features(*sources)
+    features = export.select(states(date) + event_features_for(*sources, date, view.window),
                              view.factions, view.types)
     change_rows: list[dict] = []
     if view.compare:
@@ -235,7 +236,7 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     st.caption(f"Control on {long_date(date)}. Sources: the events in events.yaml (each with its "
                "sources); borders: Natural Earth; rivers: GSHHG; places: GeoNames (CC BY 4.0).")
     below_map(model, sources, date, view, change_rows, place)
-    epoch_features(*sources).warm()  # once per server: later first visits of a state cost a lookup
+    states.warm()  # once per server: later first visits of a state cost a lookup
     play(model, date)
 
 
