@@ -23,7 +23,7 @@ RUN grep -v '^-e ' requirements.txt > /tmp/deps.txt \
     && pip install -r /tmp/deps.txt \
     && rm /tmp/deps.txt
 
-# ... then the project. Editable, as in the README: dashboard/paths.py reads events.yaml and geodata/
+# ... then the project. Editable, as in the README: dashboard/core/paths.py reads events.yaml and geodata/
 # beside the package, and the app writes dashboard/static/generated/ where Streamlit serves it.
 COPY pyproject.toml README.md LICENSE events.yaml ./
 COPY .streamlit ./.streamlit

@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard import briefing, staticmap
-from dashboard.model import ControlModel
-from dashboard.standalone import standalone_html
+from dashboard.core.model import ControlModel
+from dashboard.outputs import briefing, staticmap
+from dashboard.web.standalone import standalone_html
 
 
 def clock(fn, repeat: int = 1) -> list[float]:

@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard import export
-from dashboard.changes import land_changes
-from dashboard.model import ControlModel
+from dashboard.core.changes import land_changes
+from dashboard.core.model import ControlModel
+from dashboard.web.epochs import EpochFeatures
 
 
 def timed(fn) -> float:
@@ -37,11 +37,11 @@ def main() -> None:
           f"max {1000 * max(cold):.1f} ms")
     print(f"snapshot warm (state seen before): median {1e6 * statistics.median(warm):.1f} us")
 
-    layers = export.EpochFeatures(ControlModel.load(), simplify_m=1000)  # the app's screen features
+    layers = EpochFeatures(ControlModel.load(), simplify_m=1000)  # the app's screen features
     cold = [timed(lambda e=e: layers(e.valid_from)) for e in epochs[::5]]
     print(f"screen features of a state, cold (what the app's warm-up saves a first visit): median "
           f"{1000 * statistics.median(cold):.1f} ms, max {1000 * max(cold):.1f} ms")
-    layers = export.EpochFeatures(ControlModel.load(), simplify_m=1000)
+    layers = EpochFeatures(ControlModel.load(), simplify_m=1000)
     took = timed(lambda: layers.warm().join())
     print(f"app warm-up, screen features of all {len(epochs)} states: {took:.1f} s")
 

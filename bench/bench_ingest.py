@@ -21,9 +21,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dashboard import paths
-from dashboard.ingest import Mention, find_places, find_published, propose_events
-from dashboard.places import read_places
+from dashboard.core import paths
+from dashboard.core.places import read_places
+from dashboard.ingest.candidates import Mention, find_places, find_published, propose_events
 
 DEFAULT_SEEDS = paths.ROOT.parent / "shared" / "seeds"
 # Publication dates (issue 5); 001 states its own, which find_published must find.

@@ -13,9 +13,10 @@ import datetime as dt
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import export, mapview, paths
-from dashboard.labels import map_labels
-from dashboard.model import ControlModel
+from dashboard.core import features, paths
+from dashboard.core.labels import map_labels
+from dashboard.core.model import ControlModel
+from dashboard.web import mapview
 
 mapview.use_offline_assets()
 st.set_page_config(page_title="frontlines (naive)", layout="wide")
@@ -28,7 +29,7 @@ def load_model() -> ControlModel:
 
 @st.cache_data
 def features_for(date: dt.date) -> list[dict]:
-    return export.date_features(load_model(), date)
+    return features.date_features(load_model(), date)
 
 
 @st.cache_data

@@ -6,7 +6,7 @@ the same on every rerun; the date's areas, front lines, places and events travel
 in one feature group, so moving the slider redraws them without reloading the
 map (pan and zoom stay where the user left them).
 
-The URL always holds the current view (see :mod:`dashboard.links`), so copying
+The URL always holds the current view (see :mod:`dashboard.web.links`), so copying
 it shares exactly what is on screen.
 """
 
@@ -23,17 +23,19 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
 
-from dashboard import export, mapview, paths
-from dashboard.changes import change_totals, land_changes
-from dashboard.downloads import view_downloads
-from dashboard.events import EVENT_TYPES, UNCLAIMED
-from dashboard.labels import map_labels
-from dashboard.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_link
-from dashboard.model import ControlModel
-from dashboard.places import UnknownPlace
-from dashboard.problems import DataError
-from dashboard.stats import date_range
-from dashboard.wording import long_date
+from dashboard.core import features, paths
+from dashboard.core.changes import change_totals, land_changes
+from dashboard.core.events import EVENT_TYPES, UNCLAIMED
+from dashboard.core.labels import map_labels
+from dashboard.core.model import ControlModel
+from dashboard.core.places import UnknownPlace
+from dashboard.core.problems import DataError
+from dashboard.core.stats import date_range
+from dashboard.core.wording import long_date
+from dashboard.web import mapview
+from dashboard.web.downloads import view_downloads
+from dashboard.web.epochs import EpochFeatures
+from dashboard.web.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_link
 
 DEFAULT_DATE = dt.date(2016, 7, 15)
 PLACE_ZOOM = 9
@@ -64,17 +66,17 @@ def geography_urls(geodata: str) -> dict[str, str] | None:
 
 
 @st.cache_resource
-def epoch_features(events: str, geodata: str) -> export.EpochFeatures:
+def epoch_features(events: str, geodata: str) -> EpochFeatures:
     """Areas, front lines and places of each epoch, simplified for the screen (shared: never modified).
 
     ``date_page`` starts computing every epoch in the background once its first map is out.
     """
-    return export.EpochFeatures(load_model(events, geodata), SCREEN_SIMPLIFY_M)
+    return EpochFeatures(load_model(events, geodata), SCREEN_SIMPLIFY_M)
 
 
 @st.cache_data(max_entries=2048)
 def event_features_for(events: str, geodata: str, date: dt.date, window: int) -> list[dict]:
-    return export.recent_event_features(load_model(events, geodata), date, window)
+    return features.recent_event_features(load_model(events, geodata), date, window)
 
 
 @st.cache_data
@@ -83,7 +85,7 @@ def changes_for(events: str, geodata: str, since: dt.date, until: dt.date) -> tu
     shifts = land_changes(load_model(events, geodata), since, until)
     rows = [{"faction": b.faction, "gained km²": round(b.gained_km2), "lost km²": round(b.lost_km2),
              "net km²": round(b.net_km2)} for b in change_totals(shifts).values()]
-    return export.change_features(shifts), rows
+    return features.change_features(shifts), rows
 
 
 @st.cache_data
@@ -205,13 +207,13 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     view = current_view(model, date)
 
     states = epoch_features(*sources)
-    features = export.select(states(date) + event_features_for(*sources, date, view.window),
-                             view.factions, view.types)
+    shown = features.select(states(date) + event_features_for(*sources, date, view.window),
+                            view.factions, view.types)
     change_rows: list[dict] = []
     if view.compare:
         change_features, change_rows = changes_for(*sources, view.compare, date)
-        features += export.select(change_features, view.factions)
-    layer = mapview.date_layer(features, record.colours, date, compare=view.compare, layers=view.layers,
+        shown += features.select(change_features, view.factions)
+    layer = mapview.date_layer(shown, record.colours, date, compare=view.compare, layers=view.layers,
                                highlight=place.id if place else None)
     factions = mapview.faction_legend(record)
     fmap = mapview.base_map(Path(sources[1]), labels_for(*sources), factions,

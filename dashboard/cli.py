@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from dashboard import paths
-from dashboard.files import OutputError, atomic_write, output_kind
-from dashboard.problems import DataError
+from dashboard.core import paths
+from dashboard.core.files import OutputError, atomic_write, output_kind
+from dashboard.core.problems import DataError
 
 
 class UsageError(Exception):
@@ -46,7 +46,7 @@ def write_output(text: str, out: str | None) -> None:
 
 
 def _load_model(args: argparse.Namespace):
-    from dashboard.model import ControlModel
+    from dashboard.core.model import ControlModel
 
     return ControlModel.load(args.events, args.geodata)
 
@@ -58,8 +58,8 @@ def _check_in_range(model, date: dt.date, flag: str) -> dt.date:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from dashboard.places import read_places
-    from dashboard.validation import validate
+    from dashboard.core.places import read_places
+    from dashboard.core.validation import validate
 
     path = args.path or args.events
     gazetteer = read_places(Path(args.geodata) / "places.csv")
@@ -74,7 +74,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard import export
+    from dashboard.core import features
+    from dashboard.outputs import formats
 
     if args.date is None and not args.history:
         raise UsageError("export needs --date YYYY-MM-DD or --history")
@@ -86,15 +87,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         end = _check_in_range(model, args.end or model.record.end, "--to")
         if end < start:
             raise UsageError(f"--to {end} is before --from {start}")
-        features = export.history_features(model, start, end, args.window)
+        found = features.history_features(model, start, end, args.window)
     else:
-        features = export.date_features(model, _check_in_range(model, args.date, "--date"), args.window)
-    write_output(export.render(features, args.format, model.record.colours), args.out)
+        found = features.date_features(model, _check_in_range(model, args.date, "--date"), args.window)
+    write_output(formats.render(found, args.format, model.record.colours), args.out)
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from dashboard.stats import area_series, parse_step
+    from dashboard.core.stats import area_series, parse_step
 
     try:
         parse_step(args.every)
@@ -140,8 +141,8 @@ def _output(out: str, formats: Sequence[str]) -> Path:
 
 
 def _frame(args: argparse.Namespace, model):
-    from dashboard.places import UnknownPlace
-    from dashboard.staticmap import Frame, FrameError
+    from dashboard.core.places import UnknownPlace
+    from dashboard.outputs.staticmap import Frame, FrameError
 
     if getattr(args, "bbox", None):
         try:
@@ -157,7 +158,7 @@ def _frame(args: argparse.Namespace, model):
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
-    from dashboard.staticmap import FORMATS, draw_map, save_figure
+    from dashboard.outputs.staticmap import FORMATS, draw_map, save_figure
 
     target = _output(args.out, FORMATS)
     model = _load_model(args)
@@ -170,7 +171,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:
-    from dashboard.briefing import FORMATS, briefing_pages, pack_dates, write_pack
+    from dashboard.outputs.briefing import FORMATS, briefing_pages, pack_dates, write_pack
 
     if bool(args.dates) == bool(args.every):
         raise UsageError("briefing needs either --dates D1,D2,... or --from/--to with --every STEP")
@@ -186,7 +187,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
 
 
 def cmd_html(args: argparse.Namespace) -> int:
-    from dashboard.standalone import standalone_html  # folium: loaded only for this command
+    from dashboard.web.standalone import standalone_html  # folium: loaded only for this command
 
     target = _output(args.out, ("html",))
     model = _load_model(args)
@@ -200,9 +201,9 @@ def cmd_html(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from dashboard.articles import ArticleError, read_article
-    from dashboard.ingest import candidates_document, find_published, propose_events
-    from dashboard.places import read_places
+    from dashboard.core.places import read_places
+    from dashboard.ingest.candidates import candidates_document, find_published, propose_events
+    from dashboard.ingest.reading import ArticleError, read_article
 
     path = Path(args.article)
     try:
@@ -225,8 +226,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from dashboard.merge import merge_candidates
-    from dashboard.places import read_places
+    from dashboard.core.places import read_places
+    from dashboard.ingest.merge import merge_candidates
 
     gazetteer = read_places(Path(args.geodata) / "places.csv")
     report = merge_candidates(args.candidates, args.into or args.events, gazetteer, dry_run=args.dry_run)

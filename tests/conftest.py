@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import paths
-from dashboard.places import Gazetteer, read_places
+from dashboard.core import paths
+from dashboard.core.places import Gazetteer, read_places
 
 DATA = Path(__file__).parent / "data"
 
@@ -24,6 +24,6 @@ def gazetteer() -> Gazetteer:
 
 @pytest.fixture(scope="session")
 def model():
-    from dashboard.model import ControlModel
+    from dashboard.core.model import ControlModel
 
     return ControlModel.load()

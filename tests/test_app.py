@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import paths
+from dashboard.core import paths
 
 APP = str(paths.ROOT / "dashboard" / "app.py")
 

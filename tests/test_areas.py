@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from dashboard.areas import Tessellation
+from dashboard.core.areas import Tessellation
 
 SQUARE = shapely.box(0, 0, 100_000, 100_000)  # 100 km x 100 km
 

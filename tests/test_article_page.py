@@ -8,7 +8,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from dashboard import paths
+from dashboard.core import paths
 
 PAGE = str(paths.ROOT / "dashboard" / "pages" / "add_article.py")
 ARTICLE = """Tuesday, 27 June 2017

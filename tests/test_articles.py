@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.articles import MAX_BYTES, ArticleError, read_article
+from dashboard.ingest.reading import MAX_BYTES, ArticleError, read_article
 
 PAGE = b"""<!doctype html><html><head><title>t</title><style>p{}</style></head><body>
 <nav><ul><li>Home</li></ul></nav><article><h1>Raqqa offensive</h1>

@@ -12,7 +12,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from dashboard import briefing
+from dashboard.outputs import briefing
 
 DATES = [dt.date(2016, 1, 1), dt.date(2016, 7, 1), dt.date(2017, 1, 1)]
 

@@ -90,9 +90,9 @@ def core_faction_at(date: dt.date, lon: float, lat: float) -> str | None:
     """Faction of the core's area (as exported for the map) that contains a point."""
     from shapely.geometry import Point, shape
 
-    from dashboard import export
+    from dashboard.core import features
 
-    for f in export.date_features(browser.model(), date):
+    for f in features.date_features(browser.model(), date):
         if f["properties"]["kind"] == "area" and shape(f["geometry"]).contains(Point(lon, lat)):
             return f["properties"]["faction"]
     return None

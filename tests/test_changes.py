@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.changes import change_totals, land_changes
+from dashboard.core.changes import change_totals, land_changes
 
 D = dt.date
 
@@ -16,7 +16,7 @@ def test_mosul_passes_from_isis_to_iraq_between_2016_and_mid_2017(model):
     mosul = model.gazetteer["mosul"]
     from shapely import Point
 
-    from dashboard.geography import to_projected
+    from dashboard.core.geography import to_projected
     where = Point(*to_projected(mosul.lon, mosul.lat))
     (holding,) = [s for s in shifts if s.geometry.contains(where)]
     assert (holding.old, holding.new) == ("isis", "iraq")

@@ -15,7 +15,7 @@ import pytest
 import shapely
 import yaml
 
-from dashboard import paths
+from dashboard.core import paths
 
 KML = "{http://www.opengis.net/kml/2.2}"
 

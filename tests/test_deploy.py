@@ -25,7 +25,8 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from dashboard import mapview, paths
+from dashboard.core import paths
+from dashboard.web import mapview
 from tests.browser import free_port
 
 ROOT = paths.ROOT
@@ -269,7 +270,7 @@ def test_requirements_txt_pins_the_runtime_dependencies_of_pyproject():
 
 def test_requirements_txt_installs_the_project_itself_editable():
     """`streamlit run dashboard/app.py` puts only dashboard/ on sys.path, so `import dashboard` needs
-    the project installed, and editable for dashboard/paths.py to find events.yaml and geodata/."""
+    the project installed, and editable for dashboard/core/paths.py to find events.yaml and geodata/."""
     options = [line for line in requirement_lines() if line.startswith("-")]
     assert options == ["-e ."]
 

@@ -11,10 +11,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from dashboard import staticmap
-from dashboard.downloads import SCREEN_PX, view_downloads
-from dashboard.geography import to_projected
-from dashboard.links import View
+from dashboard.core.geography import to_projected
+from dashboard.outputs import staticmap
+from dashboard.web.downloads import SCREEN_PX, view_downloads
+from dashboard.web.links import View
 
 VIEW = View(date=dt.date(2017, 7, 10), lat=36.34, lon=43.13, zoom=9, factions=("iraq", "isis"),
             types=("capture",), compare=dt.date(2017, 1, 1))

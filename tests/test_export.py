@@ -1,4 +1,4 @@
-"""Screen features per epoch (``export.EpochFeatures``), shared by the app's sessions."""
+"""Screen features per epoch (``EpochFeatures``), shared by the app's sessions."""
 
 from __future__ import annotations
 
@@ -6,30 +6,22 @@ import datetime as dt
 import json
 import threading
 
-import pytest
-
-from dashboard import export, paths
-from dashboard.model import ControlModel
-from tests.conftest import DATA
-
-
-@pytest.fixture(scope="module")
-def small_model() -> ControlModel:
-    return ControlModel.load(DATA / "events_small.yaml", paths.GEODATA)
+from dashboard.core import features
+from dashboard.web.epochs import EpochFeatures
 
 
 def test_each_epoch_is_computed_once_and_equals_state_features(small_model):
-    layers = export.EpochFeatures(small_model, simplify_m=1000)
+    layers = EpochFeatures(small_model, simplify_m=1000)
     for epoch in small_model.epochs():
         day = epoch.valid_from
         last = epoch.valid_to - dt.timedelta(days=1)
         assert layers(day) is layers(last)  # every day of an epoch shares one list
-        assert json.dumps(layers(day)) == json.dumps(export.state_features(small_model, day, 1000))
+        assert json.dumps(layers(day)) == json.dumps(features.state_features(small_model, day, 1000))
     assert len(layers) == len(small_model.epochs())
 
 
 def test_warming_computes_every_epoch_in_the_background(small_model):
-    layers = export.EpochFeatures(small_model, simplify_m=1000)
+    layers = EpochFeatures(small_model, simplify_m=1000)
     thread = layers.warm()
     assert thread.daemon and layers.warm() is thread  # started once
     thread.join(60)
@@ -38,7 +30,7 @@ def test_warming_computes_every_epoch_in_the_background(small_model):
 
 
 def test_threads_asking_at_once_get_the_same_features(small_model):
-    layers = export.EpochFeatures(small_model)
+    layers = EpochFeatures(small_model)
     day = small_model.epochs()[-1].valid_from
     got: list[list] = []
     threads = [threading.Thread(target=lambda: got.append(layers(day))) for _ in range(6)]
@@ -50,7 +42,7 @@ def test_threads_asking_at_once_get_the_same_features(small_model):
 
 
 def test_warming_waits_while_features_are_being_asked_for(small_model):
-    layers = export.EpochFeatures(small_model, idle_s=0.4)
+    layers = EpochFeatures(small_model, idle_s=0.4)
     day = small_model.epochs()[0].valid_from
     layers(day)  # a request: the warm-up holds back for 0.4 s after it
     thread = layers.warm()

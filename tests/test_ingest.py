@@ -8,9 +8,10 @@ import re
 import pytest
 import yaml
 
-from dashboard import paths
-from dashboard.events import EVENT_TYPES, parse_events
-from dashboard.ingest import (
+from dashboard.core import paths
+from dashboard.core.events import EVENT_TYPES, parse_events
+from dashboard.core.yamlfile import load_yaml_text
+from dashboard.ingest.candidates import (
     DateMention,
     Mention,
     candidates_document,
@@ -19,8 +20,7 @@ from dashboard.ingest import (
     propose_events,
     resolve_dates,
 )
-from dashboard.merge import INGEST_KEYS
-from dashboard.yamlfile import load_yaml_text
+from dashboard.ingest.merge import INGEST_KEYS
 
 THURSDAY = dt.date(2016, 6, 2)
 SOURCE = {"title": "Iraqi troops close in", "publisher": "Example News", "date": THURSDAY,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from dashboard.geography import to_projected
-from dashboard.labels import map_labels
+from dashboard.core.geography import to_projected
+from dashboard.core.labels import map_labels
 
 
 def labels(model):

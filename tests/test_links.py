@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.links import DEFAULT_LAYERS, LinkLimits, View, quote, read_link
+from dashboard.web.links import DEFAULT_LAYERS, LinkLimits, View, quote, read_link
 
 LIMITS = LinkLimits(dt.date(2014, 1, 1), dt.date(2019, 3, 31), factions={"isis", "iraq", "contested"},
                     places={"mosul", "raqqa"})

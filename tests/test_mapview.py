@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from dashboard import export, mapview
+from dashboard.core import features
+from dashboard.web import mapview
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
@@ -63,14 +64,14 @@ def test_the_date_layer_carries_the_stamp_and_escaped_tooltips():
 
 
 def test_select_keeps_what_concerns_the_shown_factions_and_types(model):
-    features = export.date_features(model, dt.date(2016, 8, 20), 30)
-    shown = export.select(features, factions={"sdf"}, types={"capture"})
+    every = features.date_features(model, dt.date(2016, 8, 20), 30)
+    shown = features.select(every, factions={"sdf"}, types={"capture"})
     kinds = {(f["properties"]["kind"], f["properties"].get("faction")) for f in shown}
     assert ("area", "sdf") in kinds and ("area", "isis") not in kinds
     assert all("sdf" in f["properties"]["factions"] for f in shown if f["properties"]["kind"] == "front_line")
     events = [f["properties"] for f in shown if f["properties"]["kind"] == "event"]
     assert events and all(e["type"] == "capture" and "sdf" in (e["from"], e["to"]) for e in events)
-    assert export.select(features) == features
+    assert features.select(every) == every
 
 
 def test_base_geography_is_published_as_static_files_named_by_content(tmp_path):

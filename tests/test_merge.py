@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dashboard import paths
-from dashboard.merge import MergeReport, merge_candidates, merge_into, read_candidates, render_event
-from dashboard.problems import DataError
-from dashboard.validation import load_record, validate
-from dashboard.yamlfile import load_yaml_text
+from dashboard.core import paths
+from dashboard.core.problems import DataError
+from dashboard.core.validation import load_record, validate
+from dashboard.core.yamlfile import load_yaml_text
+from dashboard.ingest.merge import MergeReport, merge_candidates, merge_into, read_candidates, render_event
 
 SOURCE = "{title: 'Iraqi forces press on', publisher: Example News, date: 2016-06-02, url: 'https://example.org/a'}"
 HEADER = f"""# candidates from article.txt: review, edit or delete, then merge

@@ -8,8 +8,8 @@ import itertools
 import pytest
 import shapely
 
-from dashboard.events import CONTESTED, UNCLAIMED
-from dashboard.geography import outlines, project
+from dashboard.core.events import CONTESTED, UNCLAIMED
+from dashboard.core.geography import outlines, project
 
 D = dt.date.fromisoformat
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from dashboard import geography
-from dashboard.places import UnknownPlace, read_places
+from dashboard.core import geography
+from dashboard.core.places import UnknownPlace, read_places
 
 # Spellings that must resolve to one place: transliterations, case, diacritics, the article, Arabic.
 ALIASES = [
@@ -58,7 +58,7 @@ def test_bad_gazetteer_rows_are_reported_with_line_and_field(tmp_path):
                    "x,X,,,33.0,43.0,IQ,Anbar,0,t\n"
                    "y,Y,,,3.0,43.0,IQ,Anbar,0,t\n"
                    "x,Z,,,33.0,43.0,FR,Anbar,many,t\n", encoding="utf-8")
-    from dashboard.problems import DataError
+    from dashboard.core.problems import DataError
 
     with pytest.raises(DataError) as err:
         read_places(bad)

@@ -18,9 +18,9 @@ from typing import Any
 import folium
 import pytest
 
-from dashboard import export, paths
-from dashboard.model import ControlModel
-from dashboard.standalone import LEAFLET_DIR, standalone_html
+from dashboard.core import features, paths
+from dashboard.core.model import ControlModel
+from dashboard.web.standalone import LEAFLET_DIR, standalone_html
 from tests import browser
 from tests.conftest import DATA
 
@@ -81,7 +81,7 @@ def test_one_state_per_epoch_and_the_events_of_the_range(model, page_2016):
     # Every state's areas are the core's (with the app's screen simplification), fill by faction.
     for state, epoch in zip(data["states"], epochs, strict=True):
         areas = [data["features"][i] for name, ids in state["parts"] if name == "areas" for i in ids]
-        core = {f["properties"]["faction"] for f in export.state_features(model, epoch.valid_from, 1000.0)
+        core = {f["properties"]["faction"] for f in features.state_features(model, epoch.valid_from, 1000.0)
                 if f["properties"]["kind"] == "area"} - {"unclaimed"}
         assert {f["properties"]["faction"] for f in areas} == core
         for f in areas:

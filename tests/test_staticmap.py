@@ -14,10 +14,11 @@ import shapely
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from dashboard import palette, staticmap
-from dashboard.changes import change_totals, land_changes
-from dashboard.events import CONTESTED, UNCLAIMED
-from dashboard.wording import km2
+from dashboard.core import palette
+from dashboard.core.changes import change_totals, land_changes
+from dashboard.core.events import CONTESTED, UNCLAIMED
+from dashboard.core.wording import km2
+from dashboard.outputs import staticmap
 
 DATE = dt.date(2017, 7, 10)
 SINCE = dt.date(2016, 10, 17)
@@ -166,7 +167,7 @@ def test_bad_bbox_is_refused(bbox, message):
 def test_bbox_frame_covers_the_box():
     frame = staticmap.Frame.from_bbox(42.5, 35.8, 43.6, 36.8)
     box = shapely.box(frame.x0, frame.y0, frame.x1, frame.y1)
-    from dashboard.geography import to_projected
+    from dashboard.core.geography import to_projected
 
     assert box.contains(shapely.Point(*to_projected(43.13, 36.34)))  # Mosul
     assert 90 < frame.width_km < 110

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.problems import DataError
-from dashboard.validation import load_record, validate
+from dashboard.core.problems import DataError
+from dashboard.core.validation import load_record, validate
 
 from .conftest import DATA
 

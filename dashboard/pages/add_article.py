@@ -1,7 +1,7 @@
 """Add an article: paste or upload it, review the events it reports, merge the accepted ones.
 
-A thin page over the core: :mod:`dashboard.articles` reads the file, :mod:`dashboard.ingest`
-proposes candidate events, :mod:`dashboard.merge` writes the accepted ones into events.yaml
+A thin page over the core: :mod:`dashboard.ingest.reading` reads the file, :mod:`dashboard.ingest.candidates`
+proposes candidate events, :mod:`dashboard.ingest.merge` writes the accepted ones into events.yaml
 (the same path as ``python -m dashboard ingest`` then ``merge``).
 """
 
@@ -16,11 +16,13 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import ingest, mapview, paths
-from dashboard.articles import MAX_BYTES, ArticleError, read_article
-from dashboard.events import EVENT_TYPES
-from dashboard.merge import merge_into
-from dashboard.places import read_places
+from dashboard.core import paths
+from dashboard.core.events import EVENT_TYPES
+from dashboard.core.places import read_places
+from dashboard.ingest import candidates as ingest
+from dashboard.ingest.merge import merge_into
+from dashboard.ingest.reading import MAX_BYTES, ArticleError, read_article
+from dashboard.web import mapview
 
 mapview.use_offline_assets()
 st.set_page_config(page_title="frontlines: add an article", layout="wide")

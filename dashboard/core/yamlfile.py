@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from dashboard.problems import DataError, Problem
+from dashboard.core.problems import DataError, Problem
 
 
 class LineDict(dict):

@@ -8,7 +8,7 @@ print on top of the city.
 
 Examples
 --------
->>> from dashboard.places import Place
+>>> from dashboard.core.places import Place
 >>> places = [Place("mosul", "Mosul", None, (), 36.34, 43.13, "IQ", "Nineveh", 1_683_000),
 ...           Place("new-mosul", "New Mosul", None, (), 36.36, 43.12, "IQ", "Nineveh", 2_000_000),
 ...           Place("tal-afar", "Tal Afar", None, (), 36.37, 42.45, "IQ", "Nineveh", 90_000)]
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.geography import to_projected
-from dashboard.places import Place
+from dashboard.core.geography import to_projected
+from dashboard.core.places import Place
 
 CITY_POPULATION = 1_000_000
 TOWN_POPULATION = 30_000

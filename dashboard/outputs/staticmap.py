@@ -41,15 +41,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox
 
-from dashboard import geography, palette, paths
-from dashboard.changes import Shift, change_totals, land_changes
-from dashboard.events import CONTESTED, UNCLAIMED
-from dashboard.files import atomic_write, output_kind
-from dashboard.geography import EQUAL_AREA_CRS, to_projected
-from dashboard.labels import map_labels
-from dashboard.model import ControlModel
-from dashboard.places import Place
-from dashboard.wording import km2, long_date
+from dashboard.core import geography, palette, paths
+from dashboard.core.changes import Shift, change_totals, land_changes
+from dashboard.core.events import CONTESTED, UNCLAIMED
+from dashboard.core.files import atomic_write, output_kind
+from dashboard.core.geography import EQUAL_AREA_CRS, to_projected
+from dashboard.core.labels import map_labels
+from dashboard.core.model import ControlModel
+from dashboard.core.places import Place
+from dashboard.core.wording import km2, long_date
 
 FORMATS = ("png", "pdf", "svg")
 DEFAULT_TITLE = "Territorial control in Syria and Iraq"

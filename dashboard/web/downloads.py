@@ -7,7 +7,7 @@ so showing the buttons costs nothing.
 Examples
 --------
 >>> import datetime as dt
->>> from dashboard.links import View
+>>> from dashboard.web.links import View
 >>> model = ControlModel.load()                                                   # doctest: +SKIP
 >>> files = view_downloads(model, View(date=dt.date(2016, 7, 15)))                # doctest: +SKIP
 >>> [d.file_name for d in files][:2]                                              # doctest: +SKIP
@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dashboard import export, staticmap
-from dashboard.links import View
-from dashboard.model import ControlModel
+from dashboard.core import features
+from dashboard.core.model import ControlModel
+from dashboard.outputs import formats, staticmap
+from dashboard.web.links import View
 
 #: The map's size on screen in CSS pixels (the app's map is 640 high and about 1000 wide):
 #: a static map of the view covers what the user sees.
@@ -51,13 +52,13 @@ def view_downloads(model: ControlModel, view: View) -> list[Download]:
 
     def data(fmt: str) -> Callable[[], bytes]:
         def make() -> bytes:
-            features = export.select(export.date_features(model, view.date, view.window), view.factions,
-                                     view.types)
-            return export.render(features, fmt, model.record.colours).encode("utf-8")
+            shown = features.select(features.date_features(model, view.date, view.window), view.factions,
+                                    view.types)
+            return formats.render(shown, fmt, model.record.colours).encode("utf-8")
         return make
 
     def page() -> bytes:
-        from dashboard.standalone import standalone_html  # Folium: only when asked for
+        from dashboard.web.standalone import standalone_html  # Folium: only when asked for
 
         record = model.record
         return standalone_html(model, record.start, record.end, window=view.window,

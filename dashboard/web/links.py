@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
-from dashboard.events import EVENT_TYPES
+from dashboard.core.events import EVENT_TYPES
 
 #: Layers the page can show; the last two are online tile layers (need a network).
 LAYERS = ("areas", "fronts", "places", "events", "osm", "satellite")

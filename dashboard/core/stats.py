@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from dashboard.model import ControlModel
+from dashboard.core.model import ControlModel
 
 _UNITS = {"day": (1, "D"), "week": (7, "D"), "month": (1, "M"), "quarter": (3, "M"), "year": (12, "M")}
 _STEP = re.compile(r"^(\d+)([DWMY])$", re.IGNORECASE)

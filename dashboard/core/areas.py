@@ -37,7 +37,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from dashboard.events import UNCLAIMED
+from dashboard.core.events import UNCLAIMED
 
 # (faction, contested parties, besieger or None): everything that decides a cell's area.
 CellKey = tuple[str, tuple[str, ...], str | None]

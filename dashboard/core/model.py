@@ -27,13 +27,13 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from dashboard import paths
-from dashboard.areas import CellKey, Snapshot, Tessellation
-from dashboard.control import ControlHistory, PlaceState
-from dashboard.events import UNCLAIMED, Event, EventRecord
-from dashboard.geography import outlines, to_projected
-from dashboard.places import Gazetteer, Place, read_places
-from dashboard.validation import load_record
+from dashboard.core import paths
+from dashboard.core.areas import CellKey, Snapshot, Tessellation
+from dashboard.core.control import ControlHistory, PlaceState
+from dashboard.core.events import UNCLAIMED, Event, EventRecord
+from dashboard.core.geography import outlines, to_projected
+from dashboard.core.places import Gazetteer, Place, read_places
+from dashboard.core.validation import load_record
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class ControlModel:
     @classmethod
     def load(cls, events: Path | str = paths.EVENTS, geodata: Path = paths.GEODATA,
              params: ModelParameters = ModelParameters()) -> ControlModel:
-        """Read the gazetteer and events; raise :class:`~dashboard.problems.DataError` if invalid."""
+        """Read the gazetteer and events; raise :class:`~dashboard.core.problems.DataError` if invalid."""
         gazetteer = read_places(Path(geodata) / "places.csv")
         record, history = load_record(events, gazetteer)
         return cls(gazetteer, record, history, params, Path(geodata))

@@ -21,12 +21,12 @@ from typing import Any, BinaryIO
 
 from matplotlib.backends.backend_pdf import PdfPages
 
-from dashboard.events import UNCLAIMED, Event
-from dashboard.files import atomic_write, output_kind
-from dashboard.model import ControlModel
-from dashboard.staticmap import DEFAULT_TITLE, Frame, Table, draw_map, figure_bytes
-from dashboard.stats import date_range
-from dashboard.wording import event_date, km2, long_date, source_text
+from dashboard.core.events import UNCLAIMED, Event
+from dashboard.core.files import atomic_write, output_kind
+from dashboard.core.model import ControlModel
+from dashboard.core.stats import date_range
+from dashboard.core.wording import event_date, km2, long_date, source_text
+from dashboard.outputs.staticmap import DEFAULT_TITLE, Frame, Table, draw_map, figure_bytes
 
 FORMATS = ("pdf", "pptx")
 #: At most this many events per page; the rest are counted ("and 4 more").

@@ -2,18 +2,18 @@
 
 Every problem is reported at once, each with file, line, field and a plain
 message; :func:`load_record` refuses invalid data by raising
-:class:`~dashboard.problems.DataError` with the same messages.
+:class:`~dashboard.core.problems.DataError` with the same messages.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard.control import ControlHistory, replay
-from dashboard.events import EventRecord, parse_events
-from dashboard.places import Gazetteer, UnknownPlace
-from dashboard.problems import DataError, Problem
-from dashboard.yamlfile import load_yaml_text
+from dashboard.core.control import ControlHistory, replay
+from dashboard.core.events import EventRecord, parse_events
+from dashboard.core.places import Gazetteer, UnknownPlace
+from dashboard.core.problems import DataError, Problem
+from dashboard.core.yamlfile import load_yaml_text
 
 
 def check_record(record: EventRecord, gazetteer: Gazetteer) -> tuple[ControlHistory, list[Problem]]:

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> import datetime as dt
->>> from dashboard.events import Control, Change, Event, EventRecord, Holding, Source
+>>> from dashboard.core.events import Control, Change, Event, EventRecord, Holding, Source
 >>> src = (Source("T", "P", None),)
 >>> record = EventRecord("e.yaml", {}, dt.date(2014, 1, 1), dt.date(2019, 3, 31),
 ...     (Holding("fallujah", Control("iraq"), src),),
@@ -24,8 +24,8 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass
 
-from dashboard.events import Control, Event, EventRecord
-from dashboard.problems import Problem
+from dashboard.core.events import Control, Event, EventRecord
+from dashboard.core.problems import Problem
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Examples
 >>> output_kind("pack.docx", ("pdf", "pptx"))
 Traceback (most recent call last):
 ...
-dashboard.files.OutputError: cannot write pack.docx: unknown extension '.docx' (use .pdf, .pptx)
+dashboard.core.files.OutputError: cannot write pack.docx: unknown extension '.docx' (use .pdf, .pptx)
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from dashboard.model import ControlModel
+from dashboard.core.model import ControlModel
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,11 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
-from dashboard import geography, links, palette, paths
-from dashboard.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED, EventRecord
-from dashboard.labels import RANK_MIN_ZOOM, Label
-from dashboard.wording import long_date
+from dashboard.core import geography, palette, paths
+from dashboard.core.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED, EventRecord
+from dashboard.core.labels import RANK_MIN_ZOOM, Label
+from dashboard.core.wording import long_date
+from dashboard.web import links
 
 #: Leaflet ships with the project (dashboard/static, served by Streamlit at /app/static).
 LEAFLET_VERSION = "1.9.4"
@@ -51,7 +52,7 @@ OFFLINE_JS = [("leaflet", f"{STATIC_URL}/leaflet.js")]
 OFFLINE_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
 #: Base geography is written here as static files, so the browser fetches it once and caches it
 #: instead of receiving it with every redraw (Streamlit resends the whole map script on each rerun).
-GENERATED_DIR = Path(__file__).parent / "static" / "generated"
+GENERATED_DIR = paths.STATIC / "generated"
 GENERATED_URL = "/app/static/generated"
 BASE_LAYERS = {
     "countries": {"style": {"color": palette.BORDER_COLOUR, "weight": 1.2,
@@ -427,7 +428,7 @@ class ControlLayers(LiteralMacroElement):
 {% endmacro %}
 """)
     #: ``draw(group, styles, parts)``: adds the parts to a Leaflet layer group (also used by
-    #: :mod:`dashboard.standalone`, which draws parts chosen in the browser).
+    #: :mod:`dashboard.web.standalone`, which draws parts chosen in the browser).
     draw_js = """function (group, styles, parts) {
   parts.forEach(function (part) {
     group.addLayer(L.geoJson({type: "FeatureCollection", features: part.features}, {

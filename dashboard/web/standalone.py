@@ -31,12 +31,13 @@ from typing import Any
 
 from jinja2 import Template
 
-from dashboard import export, mapview, paths
-from dashboard.labels import map_labels
-from dashboard.mapview import LiteralMacroElement, Text
-from dashboard.model import ControlModel
+from dashboard.core import features, paths
+from dashboard.core.labels import map_labels
+from dashboard.core.model import ControlModel
+from dashboard.web import mapview
+from dashboard.web.mapview import LiteralMacroElement, Text
 
-LEAFLET_DIR = Path(mapview.__file__).parent / "static" / f"leaflet-{mapview.LEAFLET_VERSION}"
+LEAFLET_DIR = paths.STATIC / f"leaflet-{mapview.LEAFLET_VERSION}"
 #: Simplification of the areas (metres), as on the app's screen: the full record (130 states) makes ~3 MB.
 SIMPLIFY_M = 1000.0
 STATE_LAYERS = ("areas", "fronts", "places")
@@ -46,7 +47,7 @@ PLAY_DELAY_MS = 400
 
 
 def standalone_html(model: ControlModel, start: dt.date, end: dt.date, *, title: str | None = None,
-                    window: int = export.DEFAULT_EVENT_WINDOW_DAYS, geodata: Path = paths.GEODATA,
+                    window: int = features.DEFAULT_EVENT_WINDOW_DAYS, geodata: Path = paths.GEODATA,
                     opening: dt.date | None = None) -> str:
     """The complete HTML page of an interactive map from ``start`` to ``end`` (inclusive).
 
@@ -86,33 +87,33 @@ def timeline_data(model: ControlModel, start: dt.date, end: dt.date, window: int
     every feature's ``s`` points into.
     """
     table = mapview.ControlLayers()
-    features: list[dict[str, Any]] = []
+    unique: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
 
     def index(feature: dict[str, Any]) -> int:
         key = json.dumps(feature, sort_keys=True)
         if key not in seen:
-            seen[key] = len(features)
-            features.append(feature)
+            seen[key] = len(unique)
+            unique.append(feature)
         return seen[key]
 
     states = []
     for epoch in model.epochs(start, end):
         first = len(table.parts)
-        shown = export.state_features(model, epoch.valid_from, SIMPLIFY_M)
+        shown = features.state_features(model, epoch.valid_from, SIMPLIFY_M)
         mapview.control_layers(shown, model.record.colours, layers=STATE_LAYERS, into=table)
         parts = [[p["name"], [index(f) for f in p["features"]]] for p in table.parts[first:]]
         states.append({"day": (epoch.valid_from - start).days, "parts": parts})
     # Events from ``window`` days before the start, so the first day shows what the app would.
     events = model.events_between(start - dt.timedelta(days=window), end)
     first = len(table.parts)
-    mapview.control_layers([export.event_feature(model, e) for e in events], model.record.colours,
+    mapview.control_layers([features.event_feature(model, e) for e in events], model.record.colours,
                            layers=("events",), into=table)
     drawn = [f for part in table.parts[first:] for f in part["features"]]
     for event, feature in zip(events, drawn, strict=True):
         feature["properties"]["d"] = (event.date - start).days
     return {"start": start.isoformat(), "days": (end - start).days, "window": window,
-            "styles": table.styles, "features": features, "states": states, "events": drawn}
+            "styles": table.styles, "features": unique, "states": states, "events": drawn}
 
 
 def script_json(data: Any) -> str:

@@ -10,7 +10,7 @@ Evidence is character offsets into the article, never copied sentences.
 Examples
 --------
 >>> import datetime as dt
->>> from dashboard.places import Gazetteer, Place
+>>> from dashboard.core.places import Gazetteer, Place
 >>> gaz = Gazetteer([Place("fallujah", "Fallujah", "الفلوجة", ("Falluja",), 33.35, 43.78, "IQ", "Anbar")])
 >>> text = "Iraqi forces recaptured Falluja from Islamic State on June 26, 2016."
 >>> [(m.place, m.text) for m in find_places(text, gaz)]
@@ -33,10 +33,10 @@ from typing import Any
 
 import yaml
 
-from dashboard.article_dates import DateMention, find_published, non_overlapping, resolve_dates
-from dashboard.events import EVENT_TYPES
-from dashboard.names import normalise
-from dashboard.places import Gazetteer
+from dashboard.core.events import EVENT_TYPES
+from dashboard.core.names import normalise
+from dashboard.core.places import Gazetteer
+from dashboard.ingest.dates import DateMention, find_published, non_overlapping, resolve_dates
 
 __all__ = ["DateMention", "Mention", "candidates_document", "find_places", "find_published",
            "propose_events", "resolve_dates"]
@@ -166,13 +166,13 @@ def _tokens(text: str) -> list[_Token]:
 def find_places(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """Every mention of a gazetteer place in the text, in order.
 
-    Names are matched on the gazetteer's normalised keys (:func:`dashboard.names.normalise`; not
+    Names are matched on the gazetteer's normalised keys (:func:`dashboard.core.names.normalise`; not
     its looser skeletons, which turn "Missile" into Mosul), longest first (``Deir ez-Zor`` is one
     mention, not ``Deir`` and ``Zor``). A word that is also an English word or a personal name
     ("Hit", "Bab", "Sadr") counts only where the text makes it a place ("the town of Hit",
     "al-Bab"); names must be capitalised.
 
-    >>> from dashboard.places import Place
+    >>> from dashboard.core.places import Place
     >>> gaz = Gazetteer([Place("hit", "Hit", "هيت", (), 33.64, 42.83, "IQ", "Anbar"),
     ...                  Place("al-bab", "Al-Bab", "الباب", ("Bab",), 36.37, 37.52, "SY", "Aleppo")])
     >>> text = "Strikes hit Bab al-Hawa; troops entered Hit and al-Bab."
@@ -611,7 +611,7 @@ def propose_events(text: str, gazetteer: Gazetteer, published: dt.date, source: 
     stated in the clause or sentence (else shortly before in the paragraph, else the month of
     publication, approximate). Candidates of one place, type and date are merged.
 
-    >>> from dashboard.places import Place
+    >>> from dashboard.core.places import Place
     >>> gaz = Gazetteer([Place("deir-ez-zor", "Deir ez-Zor", None, ("Deir al-Zour",), 35.3, 40.1, "SY", "")])
     >>> text = "On September 5, forces of the Assad regime broke the siege of Deir al-Zour."
     >>> events = propose_events(text, gaz, dt.date(2017, 9, 7), {"publisher": "P"})

@@ -25,7 +25,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
-from dashboard import paths
+from dashboard.core import paths
 
 EQUAL_AREA_CRS = "+proj=laea +lat_0=34 +lon_0=42 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
 FOCUS_COUNTRIES = ("SY", "IQ")

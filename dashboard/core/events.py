@@ -3,11 +3,11 @@
 :func:`parse_events` turns the YAML document into typed objects and reports every
 structural problem (missing field, bad date, unknown faction) with its line.
 Checks that need the gazetteer or the order of events (unknown places,
-continuity of control, sieges) live in :mod:`dashboard.validation`.
+continuity of control, sieges) live in :mod:`dashboard.core.validation`.
 
 Examples
 --------
->>> from dashboard.yamlfile import load_yaml_text
+>>> from dashboard.core.yamlfile import load_yaml_text
 >>> text = '''
 ... factions: [{id: isis, name: Islamic State, colour: "#222222"},
 ...            {id: iraq, name: Iraq, colour: "#2e7d32"}]
@@ -37,8 +37,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from dashboard.problems import Problem
-from dashboard.yamlfile import LineDict
+from dashboard.core.problems import Problem
+from dashboard.core.yamlfile import LineDict
 
 CONTESTED = "contested"
 UNCLAIMED = "unclaimed"

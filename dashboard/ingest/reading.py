@@ -11,7 +11,7 @@ Examples
 >>> read_article(b"x" * (MAX_BYTES + 1), "a.txt")
 Traceback (most recent call last):
 ...
-dashboard.articles.ArticleError: a.txt: 1.0 MB is over the 1 MB limit for an article
+dashboard.ingest.reading.ArticleError: a.txt: 1.0 MB is over the 1 MB limit for an article
 """
 
 from __future__ import annotations

@@ -48,12 +48,12 @@ from typing import Any
 
 import yaml
 
-from dashboard.events import DATE_PRECISIONS, EVENT_KEYS, SOURCE_KEYS, Event, EventRecord, parse_events
-from dashboard.files import atomic_write
-from dashboard.places import Gazetteer
-from dashboard.problems import DataError, Problem
-from dashboard.validation import check_record
-from dashboard.yamlfile import LineDict, load_yaml_text
+from dashboard.core.events import DATE_PRECISIONS, EVENT_KEYS, SOURCE_KEYS, Event, EventRecord, parse_events
+from dashboard.core.files import atomic_write
+from dashboard.core.places import Gazetteer
+from dashboard.core.problems import DataError, Problem
+from dashboard.core.validation import check_record
+from dashboard.core.yamlfile import LineDict, load_yaml_text
 
 #: Keys a candidate may carry for the reviewer's sake; never written to ``events.yaml``.
 INGEST_KEYS = frozenset({"confidence", "evidence", "factions", "coordinates"})
@@ -111,7 +111,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def read_candidates(path: Path | str) -> list[dict]:
-    """The candidates of a candidates file, each a :class:`~dashboard.yamlfile.LineDict`.
+    """The candidates of a candidates file, each a :class:`~dashboard.core.yamlfile.LineDict`.
 
     Only the file's shape is checked here (a mapping with a ``candidates`` list of mappings);
     a candidate's own fields are checked by :func:`merge_candidates`, which reports them one by
@@ -124,7 +124,7 @@ def read_candidates(path: Path | str) -> list[dict]:
     ...     read_candidates(path)
     Traceback (most recent call last):
     ...
-    dashboard.problems.DataError: ...c.yaml:1: candidates[1]: expected a mapping, got 'oops'
+    dashboard.core.problems.DataError: ...c.yaml:1: candidates[1]: expected a mapping, got 'oops'
     """
     name = str(path)
     try:
@@ -360,7 +360,7 @@ def _settle(layout: _Layout, pending: list[_Pending], name: str, origin: str, ga
 
 
 def _problems(text: str, name: str, gazetteer: Gazetteer) -> list[Problem]:
-    """What :func:`dashboard.validation.validate` would say of ``text`` saved as ``name``."""
+    """What :func:`dashboard.core.validation.validate` would say of ``text`` saved as ``name``."""
     try:
         doc = load_yaml_text(text, name)
     except DataError as exc:

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from dashboard.names import normalise, skeleton
-from dashboard.problems import DataError, Problem
+from dashboard.core.names import normalise, skeleton
+from dashboard.core.problems import DataError, Problem
 
 COUNTRIES = {"SY": "Syria", "IQ": "Iraq"}
 # A generous box around Syria and Iraq: a place outside it is a typo in its coordinates.

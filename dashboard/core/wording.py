@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.events import Event, Source
+from dashboard.core.events import Event, Source
 
 
 def long_date(date: dt.date) -> str:

@@ -1,0 +1,210 @@
+"""The model as GeoJSON-like feature dicts: the one format every writer and the web map read.
+
+A feature is ``{"type": "Feature", "properties": {...}, "geometry": {...}}`` in EPSG:4326, and its
+``properties["kind"]`` says what it is:
+
+- ``area``: ``faction`` (a faction id, ``contested`` or ``unclaimed``), ``area_km2``; ``factions``
+  for contested land; ``besieged_by`` for a besieged enclave;
+- ``front_line``: ``sides`` (the two factions, sorted), ``length_km``;
+- ``place``: ``id``, ``name``, ``name_ar``, ``faction``, ``country``, ``governorate``, ``recorded``;
+- ``event``: ``id``, ``date``, ``date_precision``, ``place``, ``place_name``, ``type``, ``summary``,
+  ``sources``, and ``from``/``to`` for changes of control;
+- ``change``: land that changed hands since a comparison date: ``from``, ``to``, ``area_km2``.
+
+History features add ``valid_from``/``valid_to`` (ISO dates, ``valid_to`` exclusive), the layout
+QGIS's temporal controller and kepler.gl animate.
+
+Examples
+--------
+>>> import datetime as dt
+>>> fc = date_features(small_model, dt.date(2016, 7, 15))
+>>> sorted({f["properties"]["kind"] for f in fc})
+['area', 'event', 'front_line', 'place']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Iterator
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+
+from dashboard.core.areas import Snapshot
+from dashboard.core.changes import Shift
+from dashboard.core.events import UNCLAIMED, Event, Source
+from dashboard.core.geography import unproject
+from dashboard.core.model import ControlModel, Epoch
+
+#: Events this many days before a date (and the date itself) go with that date.
+DEFAULT_EVENT_WINDOW_DAYS = 30
+_DECIMALS = 5  # ~1 m: more digits only make the files bigger
+
+Feature = dict[str, Any]
+
+
+def _geometry(geom: Any, decimals: int = _DECIMALS) -> dict[str, Any]:
+    rounded = shapely.transform(unproject(geom), lambda c: np.round(c, decimals))
+    return mapping(rounded)
+
+
+def snapshot_features(snapshot: Snapshot, simplify_m: float = 0.0) -> Iterator[Feature]:
+    """Area and front-line features of a snapshot (WGS84).
+
+    ``simplify_m`` > 0 trades detail for size (for drawing on screen): areas are simplified
+    together, so neighbours keep one shared border, and coordinates keep 4 decimals (~10 m).
+    """
+    decimals = 4 if simplify_m else _DECIMALS
+    shapes = [area.geometry for area in snapshot.areas]
+    if simplify_m:
+        shapes = list(shapely.coverage_simplify(np.array(shapes, dtype=object), simplify_m))
+    for area, geometry in zip(snapshot.areas, shapes, strict=True):
+        props: dict[str, Any] = {"kind": "area", "faction": area.faction,
+                                 "area_km2": round(area.area_km2, 1)}
+        if area.parties:
+            props["factions"] = list(area.parties)
+        if area.besieged_by:
+            props["besieged_by"] = area.besieged_by
+        yield {"type": "Feature", "properties": props, "geometry": _geometry(geometry, decimals)}
+    for line in snapshot.front_lines:
+        geometry = line.geometry.simplify(simplify_m) if simplify_m else line.geometry
+        yield {"type": "Feature",
+               "properties": {"kind": "front_line", "factions": list(line.factions),
+                              "length_km": round(line.geometry.length / 1000, 1)},
+               "geometry": _geometry(geometry, decimals)}
+
+
+def _point(lon: float, lat: float) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": [round(lon, _DECIMALS), round(lat, _DECIMALS)]}
+
+
+def place_features(model: ControlModel, date: dt.date) -> Iterator[Feature]:
+    """One point per place with who held it on ``date``."""
+    anchors = model.recorded_places
+    for place, state in zip(model.places, model.states(date), strict=True):
+        props: dict[str, Any] = {"kind": "place", "id": place.id, "name": place.name,
+                                 "name_ar": place.name_ar, "faction": state.control.faction,
+                                 "country": place.country, "governorate": place.governorate,
+                                 "recorded": place.id in anchors}
+        if state.control.parties:
+            props["factions"] = list(state.control.parties)
+        if state.besieged_by:
+            props["besieged_by"] = state.besieged_by
+        yield {"type": "Feature", "properties": props, "geometry": _point(place.lon, place.lat)}
+
+
+def source_dict(source: Source) -> dict[str, Any]:
+    """A source as plain data."""
+    return {"title": source.title, "publisher": source.publisher,
+            "date": source.date.isoformat() if source.date else None, "url": source.url}
+
+
+def event_feature(model: ControlModel, event: Event) -> Feature:
+    """An event as a point at its place."""
+    place = model.gazetteer[event.place]
+    props: dict[str, Any] = {
+        "kind": "event", "id": event.id, "date": event.date.isoformat(),
+        "date_precision": event.date_precision, "approximate": event.approximate,
+        "place": event.place, "place_name": place.name, "type": event.type,
+        "summary": event.summary, "sources": [source_dict(s) for s in event.sources]}
+    if event.change:
+        props["from"] = event.change.old.faction
+        props["to"] = event.change.new.faction
+    return {"type": "Feature", "properties": props, "geometry": _point(place.lon, place.lat)}
+
+
+def state_features(model: ControlModel, date: dt.date, simplify_m: float = 0.0) -> list[Feature]:
+    """Areas, front lines and places on one date: the same for every day of an epoch."""
+    return [*snapshot_features(model.snapshot(date), simplify_m), *place_features(model, date)]
+
+
+def recent_event_features(model: ControlModel, date: dt.date,
+                          window_days: int = DEFAULT_EVENT_WINDOW_DAYS) -> list[Feature]:
+    """Events of the ``window_days`` days up to ``date`` (inclusive)."""
+    since = date - dt.timedelta(days=window_days)
+    return [event_feature(model, e) for e in model.events_between(since, date)]
+
+
+def date_features(model: ControlModel, date: dt.date,
+                  window_days: int = DEFAULT_EVENT_WINDOW_DAYS) -> list[Feature]:
+    """Areas, front lines, places and recent events on one date."""
+    return state_features(model, date) + recent_event_features(model, date, window_days)
+
+
+def change_features(shifts: Iterable[Shift]) -> list[Feature]:
+    """One feature per (old holder -> new holder) transfer of land."""
+    return [{"type": "Feature",
+             "properties": {"kind": "change", "from": s.old, "to": s.new, "area_km2": round(s.area_km2, 1)},
+             "geometry": _geometry(s.geometry)} for s in shifts]
+
+
+def select(features: Iterable[Feature], factions: Collection[str] | None = None,
+           types: Collection[str] | None = None) -> list[Feature]:
+    """Features concerning the shown ``factions`` and event ``types`` (``None``: all).
+
+    Areas and places are kept by holder, front lines and changed land if either side
+    is shown, events by type and, when they change control, if either side is shown.
+    """
+    def shown(*sides: str | None) -> bool:
+        return factions is None or any(side in factions for side in sides if side)
+
+    out = []
+    for f in features:
+        props = f["properties"]
+        kind = props["kind"]
+        if kind in ("area", "place"):
+            keep = props["faction"] == UNCLAIMED or shown(props["faction"])
+        elif kind == "front_line":
+            keep = shown(*props["factions"])
+        elif kind == "change":
+            keep = shown(props["from"], props["to"])
+        elif kind == "event":
+            keep = (types is None or props["type"] in types) and (
+                "to" not in props or shown(props["from"], props["to"]))
+        else:
+            keep = True
+        if keep:
+            out.append(f)
+    return out
+
+
+def _dated(feature: Feature, start: dt.date, end: dt.date) -> Feature:
+    feature["properties"]["valid_from"] = start.isoformat()
+    feature["properties"]["valid_to"] = end.isoformat()
+    return feature
+
+
+def history_features(model: ControlModel, start: dt.date | None = None, end: dt.date | None = None,
+                     window_days: int = DEFAULT_EVENT_WINDOW_DAYS) -> list[Feature]:
+    """Every distinct state between two dates, each feature with ``valid_from``/``valid_to``."""
+    epochs = model.epochs(start, end)
+    features: list[Feature] = []
+    for epoch in epochs:
+        for f in snapshot_features(model.snapshot(epoch.valid_from)):
+            features.append(_dated(f, epoch.valid_from, epoch.valid_to))
+    features += _place_stretches(model, epochs)
+    first, last = epochs[0].valid_from, epochs[-1].valid_to
+    for event in model.events_between(first, last - dt.timedelta(days=1)):
+        end_shown = min(event.date + dt.timedelta(days=window_days + 1), last)
+        features.append(_dated(event_feature(model, event), event.date, end_shown))
+    return features
+
+
+def _place_stretches(model: ControlModel, epochs: list[Epoch]) -> Iterator[Feature]:
+    """Place features merged over consecutive epochs in which the place's state is unchanged."""
+    runs: dict[int, tuple[Feature, dt.date, dt.date, Any]] = {}
+    for epoch in epochs:
+        for i, feature in enumerate(place_features(model, epoch.valid_from)):
+            key = (feature["properties"]["faction"], feature["properties"].get("factions"),
+                   feature["properties"].get("besieged_by"))
+            run = runs.get(i)
+            if run and run[3] == key:
+                runs[i] = (run[0], run[1], epoch.valid_to, key)
+                continue
+            if run:
+                yield _dated(run[0], run[1], run[2])
+            runs[i] = (feature, epoch.valid_from, epoch.valid_to, key)
+    for feature, start, end, _ in runs.values():
+        yield _dated(feature, start, end)
