@@ -23,7 +23,10 @@ from pathlib import Path
 
 from dashboard.core import paths
 from dashboard.core.places import read_places
-from dashboard.ingest.candidates import Mention, find_places, find_published, propose_events
+from dashboard.core.validation import load_record
+from dashboard.ingest.candidates import Scope, propose_events
+from dashboard.ingest.dates import find_published
+from dashboard.ingest.places import Mention, find_places
 
 DEFAULT_SEEDS = paths.ROOT.parent / "shared" / "seeds"
 # Publication dates (issue 5); 001 states its own, which find_published must find.
@@ -97,6 +100,7 @@ def timed(fn: Callable[[], object], repeat: int = 20) -> float:
 def main(seeds: Path) -> None:
     t0 = time.perf_counter()
     gazetteer = read_places(paths.GEODATA / "places.csv")
+    scope = Scope.of(load_record(paths.EVENTS, gazetteer)[0])
     print(f"gazetteer: {len(gazetteer)} places, loaded in {1000 * (time.perf_counter() - t0):.0f} ms")
     files = sorted(seeds.glob("*.txt"))
     if not files:
@@ -112,9 +116,9 @@ def main(seeds: Path) -> None:
         published = PUBLISHED.get(seed) or find_published(text) or dt.date.today()
         source = {"title": path.stem, "publisher": "seed", "date": published, "url": None}
         mentions = find_places(text, gazetteer)
-        candidates = propose_events(text, gazetteer, published, source)
+        candidates = propose_events(text, gazetteer, published, source, scope)
         results[seed] = candidates
-        ms = timed(lambda t=text, p=published, s=source: propose_events(t, gazetteer, p, s))
+        ms = timed(lambda t=text, p=published, s=source: propose_events(t, gazetteer, p, s, scope))
         found, total, misses = town_recall(text, mentions)
         total_found, total_towns = total_found + found, total_towns + total
         proposed = {c["place"] for c in candidates}

@@ -202,7 +202,10 @@ def cmd_html(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from dashboard.core.places import read_places
-    from dashboard.ingest.candidates import candidates_document, find_published, propose_events
+    from dashboard.core.validation import load_record
+    from dashboard.ingest.candidate_file import candidates_document
+    from dashboard.ingest.candidates import Scope, propose_events
+    from dashboard.ingest.dates import find_published
     from dashboard.ingest.reading import ArticleError, read_article
 
     path = Path(args.article)
@@ -217,7 +220,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     source = {"title": args.source_title or "", "publisher": args.publisher or "", "date": published,
               "url": args.url}
     gazetteer = read_places(Path(args.geodata) / "places.csv")
-    candidates = propose_events(text, gazetteer, published, source)
+    record, _ = load_record(args.events, gazetteer)
+    candidates = propose_events(text, gazetteer, published, source, Scope.of(record))
     write_output(candidates_document(candidates, source, published, path.name), args.out)
     print(f"{path}: {len(candidates)} candidate event(s), published {published}"
           + ("" if args.source_title and args.publisher else "; fill in the source's title and publisher"),

@@ -10,17 +10,13 @@ import yaml
 
 from dashboard.core import paths
 from dashboard.core.events import EVENT_TYPES, parse_events
+from dashboard.core.validation import load_record
 from dashboard.core.yamlfile import load_yaml_text
-from dashboard.ingest.candidates import (
-    DateMention,
-    Mention,
-    candidates_document,
-    find_places,
-    find_published,
-    propose_events,
-    resolve_dates,
-)
+from dashboard.ingest.candidate_file import candidates_document
+from dashboard.ingest.candidates import Scope, propose_events
+from dashboard.ingest.dates import DateMention, find_published, resolve_dates
 from dashboard.ingest.merge import INGEST_KEYS
+from dashboard.ingest.places import Mention, find_places
 
 THURSDAY = dt.date(2016, 6, 2)
 SOURCE = {"title": "Iraqi troops close in", "publisher": "Example News", "date": THURSDAY,
@@ -181,10 +177,15 @@ def test_publication_date_absent_is_none(text):
 # --- events -------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def events(gazetteer) -> dict[str, dict]:
+def scope(gazetteer) -> Scope:
+    return Scope.of(load_record(paths.EVENTS, gazetteer)[0])
+
+
+@pytest.fixture(scope="module")
+def events(gazetteer, scope) -> dict[str, dict]:
     published = find_published(ARTICLE)
     assert published == THURSDAY
-    return by_id(propose_events(ARTICLE, gazetteer, published, SOURCE))
+    return by_id(propose_events(ARTICLE, gazetteer, published, SOURCE, scope))
 
 
 def test_types_dates_and_changes(events):
@@ -228,8 +229,8 @@ def test_factions_and_besieger(events):
     ("Government forces and the Popular Mobilization advanced on Baiji on May 30.", ["iraq"]),
     ("Daesh fighters attacked Haditha on May 30.", ["isis"]),
 ])
-def test_factions_from_the_lexicon(gazetteer, sentence, factions):
-    [event] = propose_events(sentence, gazetteer, THURSDAY, SOURCE)
+def test_factions_from_the_lexicon(gazetteer, sentence, factions, scope):
+    [event] = propose_events(sentence, gazetteer, THURSDAY, SOURCE, scope)
     assert event["factions"] == factions
 
 
@@ -241,18 +242,18 @@ def test_factions_from_the_lexicon(gazetteer, sentence, factions):
     ("On May 30, IS militants overran Ramadi as Iraqi troops fled.", {"from": "iraq", "to": "isis"}),
     ("Having fought ISIS for weeks, Iraqi forces retook Baiji on May 30.", {"from": "isis", "to": "iraq"}),
 ])
-def test_change_as_stated(gazetteer, sentence, change):
-    [event] = propose_events(sentence, gazetteer, THURSDAY, SOURCE)
+def test_change_as_stated(gazetteer, sentence, change, scope):
+    [event] = propose_events(sentence, gazetteer, THURSDAY, SOURCE, scope)
     assert (event["type"], event["change"]) == ("capture", change)
 
 
-def test_change_only_where_both_sides_are_stated(gazetteer):
+def test_change_only_where_both_sides_are_stated(gazetteer, scope):
     text = "On May 30, Kurdish-led fighters captured Shaddadi. On May 31, Shaddadi was captured from ISIS."
-    events = propose_events(text, gazetteer, THURSDAY, SOURCE)
+    events = propose_events(text, gazetteer, THURSDAY, SOURCE, scope)
     assert [(e["id"], e.get("change")) for e in events] == [
         ("shaddadi-2016-05-30-capture", None), ("shaddadi-2016-05-31-capture", None)]
     assert events[0]["confidence"] < propose_events(
-        "On May 30, Kurdish-led fighters captured Shaddadi from ISIS.", gazetteer, THURSDAY, SOURCE
+        "On May 30, Kurdish-led fighters captured Shaddadi from ISIS.", gazetteer, THURSDAY, SOURCE, scope
     )[0]["confidence"]
 
 
@@ -267,12 +268,12 @@ def test_evidence_points_at_the_words(events):
         assert places and all(p == places[0] or e["place"] != "hit" for p in places)
 
 
-def test_near_duplicates_merge_with_combined_evidence(events, gazetteer):
+def test_near_duplicates_merge_with_combined_evidence(events, gazetteer, scope):
     # Hit's recapture "on Wednesday" is told twice: one candidate, with the evidence of both.
     event = events["hit-2016-06-01-capture"]
     assert [ARTICLE[x["start"]:x["end"]] for x in event["evidence"] if x["what"] == "type"] == [
         "recaptured", "recapture"]
-    once = by_id(propose_events(ARTICLE.split("\n\nThe recapture")[0], gazetteer, THURSDAY, SOURCE))
+    once = by_id(propose_events(ARTICLE.split("\n\nThe recapture")[0], gazetteer, THURSDAY, SOURCE, scope))
     assert once["hit-2016-06-01-capture"]["confidence"] < event["confidence"]
 
 
@@ -301,17 +302,18 @@ def test_summary_is_a_template_not_article_text(events):
         "Iraqi government took Hit from Islamic State, as reported by Example News.")
 
 
-def test_no_event_without_a_cue_outside_the_record_or_in_the_future(gazetteer):
+def test_no_event_without_a_cue_outside_the_record_or_in_the_future(gazetteer, scope):
     text = ("Mosul is a big city. In this June 5, 2013 photo, troops fought in Qusair. "
             "Iraqi forces will launch an offensive on Tikrit next week.")
-    assert propose_events(text, gazetteer, THURSDAY, SOURCE) == []
+    assert propose_events(text, gazetteer, THURSDAY, SOURCE, scope) == []
 
 
-def test_dated_by_publication_when_the_text_gives_no_date(gazetteer):
-    [event] = propose_events("Iraqi forces are advancing on Haditha.", gazetteer, THURSDAY, SOURCE)
+def test_dated_by_publication_when_the_text_gives_no_date(gazetteer, scope):
+    [event] = propose_events("Iraqi forces are advancing on Haditha.", gazetteer, THURSDAY, SOURCE, scope)
     assert (event["date"], event["date_precision"], event["approximate"]) == (
         dt.date(2016, 6, 1), "month", True)
-    [dated] = propose_events("Iraqi forces advanced on Haditha on Monday.", gazetteer, THURSDAY, SOURCE)
+    [dated] = propose_events("Iraqi forces advanced on Haditha on Monday.", gazetteer, THURSDAY, SOURCE,
+                             scope)
     assert dated["date"] == dt.date(2016, 5, 30) and dated["confidence"] > event["confidence"]
 
 

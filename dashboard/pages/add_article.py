@@ -19,7 +19,9 @@ from streamlit_folium import st_folium
 from dashboard.core import paths
 from dashboard.core.events import EVENT_TYPES
 from dashboard.core.places import read_places
-from dashboard.ingest import candidates as ingest
+from dashboard.core.validation import load_record
+from dashboard.ingest.candidates import Scope, propose_events
+from dashboard.ingest.dates import find_published
 from dashboard.ingest.merge import merge_into
 from dashboard.ingest.reading import MAX_BYTES, ArticleError, read_article
 from dashboard.web import mapview
@@ -32,6 +34,12 @@ COLUMNS = ["accept", "date", "date_precision", "place", "type", "from", "to", "s
 @st.cache_resource
 def gazetteer(geodata: str) -> Any:
     return read_places(Path(geodata) / "places.csv")
+
+
+@st.cache_resource
+def scope(events: str, geodata: str) -> Scope:
+    """The record's dates and faction names, which bound what a candidate may be."""
+    return Scope.of(load_record(events, gazetteer(geodata))[0])
 
 
 def article_input() -> tuple[str, str] | None:
@@ -59,7 +67,7 @@ def article_input() -> tuple[str, str] | None:
 
 def source_form(text: str) -> tuple[dict, dt.date] | None:
     """The article as a source: title, publisher, URL and publication date (found or asked for)."""
-    found = ingest.find_published(text)
+    found = find_published(text)
     left, middle, right, last = st.columns([4, 3, 4, 2])
     title = left.text_input("Title", key="source_title")
     publisher = middle.text_input("Publisher", key="source_publisher")
@@ -131,7 +139,7 @@ def main() -> None:
     if form is None:
         return
     source, published = form
-    candidates = ingest.propose_events(text, places, published, source)
+    candidates = propose_events(text, places, published, source, scope(str(paths.EVENTS), str(paths.GEODATA)))
     if not candidates:
         st.warning("No events found in this article (no place in Syria or Iraq with an event next to it).")
         return
