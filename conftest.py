@@ -22,6 +22,8 @@ def small_model():
 
 @pytest.fixture(autouse=True)
 def _doctest_names(request: pytest.FixtureRequest) -> None:
-    """Doctests see ``small_model`` without building it for tests that never ask."""
+    """Doctests see ``small_model`` and a temporary folder ``tmp``, built only for doctests."""
     if isinstance(request.node, pytest.DoctestItem):
-        request.getfixturevalue("doctest_namespace")["small_model"] = request.getfixturevalue("small_model")
+        names = request.getfixturevalue("doctest_namespace")
+        names["small_model"] = request.getfixturevalue("small_model")
+        names["tmp"] = request.getfixturevalue("tmp_path")

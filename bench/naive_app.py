@@ -18,7 +18,6 @@ from dashboard.core.labels import map_labels
 from dashboard.core.model import ControlModel
 from dashboard.web import mapview
 
-mapview.use_offline_assets()
 st.set_page_config(page_title="frontlines (naive)", layout="wide")
 
 

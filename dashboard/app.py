@@ -49,7 +49,6 @@ LAYER_NAMES = {"areas": "Control areas", "fronts": "Front lines", "places": "Rec
 PLAY_STEPS = {"event by event": "event", "week by week": "1W", "month by month": "1M"}
 PLAY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
-mapview.use_offline_assets()
 st.set_page_config(page_title="frontlines", layout="wide")
 
 

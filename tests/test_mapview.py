@@ -7,6 +7,7 @@ import json
 
 from dashboard.core import features
 from dashboard.web import mapview
+from dashboard.web.elements import ControlLayers
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
@@ -47,14 +48,13 @@ def test_the_date_layer_carries_the_stamp_and_escaped_tooltips():
                "geometry": {"type": "Point", "coordinates": [38.0, 36.5]}}
     layer = mapview.date_layer([feature], {"isis": "#262626"}, dt.date(2016, 8, 12),
                                compare=dt.date(2016, 1, 1))
-    (parts,) = [child for child in layer._children.values() if isinstance(child, mapview.ControlLayers)]
+    (parts,) = [child for child in layer._children.values() if isinstance(child, ControlLayers)]
     (places,) = [part for part in parts.parts if part["name"] == "places"]
     # Leaflet inserts tooltip text as HTML: the shown text must arrive escaped.
     shown = '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;: isis'
     assert places["features"][0]["properties"]["tip"] == shown
     assert set(places["features"][0]["properties"]) == {"kind", "id", "faction", "s", "tip"}
     assert feature["properties"].get("tip") is None  # the cached input is not modified
-    mapview.use_offline_assets()
     fmap = mapview.base_map(labels=[])
     layer.add_to(fmap)
     page = fmap.get_root().render()
@@ -94,7 +94,6 @@ def test_an_unwritable_static_folder_means_an_inline_map_not_a_crash(tmp_path):
 
 
 def test_the_base_map_fetches_published_layers_or_carries_them_inline():
-    mapview.use_offline_assets()
     urls = {"countries": "/app/static/generated/c.json", "governorates": "/app/static/generated/g.json",
             "rivers": "/app/static/generated/r.json"}
     fetched = mapview.base_map(labels=[], geography_urls=urls).get_root().render()
@@ -113,7 +112,6 @@ def test_template_syntax_in_the_data_stays_text_on_the_page_and_in_the_app_compo
 
     event = {"type": "Feature", "properties": event_props(summary=TEMPLATE, place_name=TEMPLATE),
              "geometry": {"type": "Point", "coordinates": [37.95, 36.53]}}
-    mapview.use_offline_assets()
     page_map, app_map = mapview.base_map(labels=[]), mapview.base_map(labels=[])
     mapview.date_layer([event], {}, dt.date(2016, 8, 12)).add_to(page_map)
     # The same call streamlit-folium makes for feature_group_to_add (it renders the group first).

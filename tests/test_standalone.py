@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import folium
 import pytest
 
 from dashboard.core import features, paths
 from dashboard.core.model import ControlModel
+from dashboard.web.elements import OfflineMap
 from dashboard.web.standalone import LEAFLET_DIR, standalone_html
 from tests import browser
 from tests.conftest import DATA
@@ -68,7 +68,7 @@ def test_nothing_is_linked_leaflet_is_inline(page_2016):
         assert part in page_2016
     assert "changed hands" not in page_2016  # the page never compares dates: no legend row for it
     # Other maps (the app's) keep their links to the served Leaflet.
-    assert folium.Map.default_js != [] or folium.Map.default_css != []
+    assert OfflineMap.default_js and OfflineMap.default_css
 
 
 def test_one_state_per_epoch_and_the_events_of_the_range(model, page_2016):

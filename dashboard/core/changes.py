@@ -7,10 +7,11 @@ holder and gained by its new one.
 Examples
 --------
 >>> import datetime as dt
->>> model = ControlModel.load()                                         # doctest: +SKIP
->>> shifts = land_changes(model, dt.date(2016, 1, 1), dt.date(2017, 1, 1))   # doctest: +SKIP
->>> totals = change_totals(shifts)                                      # doctest: +SKIP
->>> totals["isis"].lost_km2 > totals["isis"].gained_km2                 # doctest: +SKIP
+>>> shifts = land_changes(small_model, dt.date(2016, 1, 1), dt.date(2017, 1, 1))   # Fallujah retaken
+>>> totals = change_totals(shifts)
+>>> totals["isis"].lost_km2 > 0 == totals["isis"].gained_km2
+True
+>>> round(totals["iraq"].gained_km2) == round(totals["isis"].lost_km2)
 True
 """
 

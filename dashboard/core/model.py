@@ -10,9 +10,11 @@ that change control, so a snapshot is computed once per distinct state
 Examples
 --------
 >>> import datetime as dt
->>> model = ControlModel.load()                                 # doctest: +SKIP
->>> model.state_of("fallujah", dt.date(2016, 5, 22)).control.faction  # doctest: +SKIP
+>>> model = small_model            # ControlModel.load() reads the real record
+>>> model.state_of("fallujah", dt.date(2016, 5, 22)).control.faction
 'isis'
+>>> model.state_of("fallujah", dt.date(2016, 6, 26)).control.faction
+'iraq'
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ faction held, and the key events since the previous date, in our words, with the
 Examples
 --------
 >>> import datetime as dt
->>> model = ControlModel.load()                                                    # doctest: +SKIP
->>> dates = pack_dates(model, start=dt.date(2016, 1, 1), end=dt.date(2017, 12, 31), every="3M")
-...                                                                                # doctest: +SKIP
->>> write_pack(model, briefing_pages(model, dates), Path("pack.pptx"))             # doctest: +SKIP
+>>> dates = pack_dates(small_model, start=dt.date(2016, 1, 1), end=dt.date(2016, 12, 31), every="6M")
+>>> dates
+[datetime.date(2016, 1, 1), datetime.date(2016, 7, 1)]
+>>> write_pack(small_model, briefing_pages(small_model, dates), tmp / "pack.pdf").name
+'pack.pdf'
 """
 
 from __future__ import annotations

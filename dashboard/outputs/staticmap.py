@@ -12,10 +12,12 @@ centre of the theatre (within ~2% at its edges).
 Examples
 --------
 >>> import datetime as dt
->>> model = ControlModel.load()                                          # doctest: +SKIP
->>> frame = Frame.around(model.gazetteer.resolve("Mosul"))               # doctest: +SKIP
->>> figure = draw_map(model, dt.date(2017, 7, 10), frame=frame)          # doctest: +SKIP
->>> save_figure(figure, Path("mosul.png"))                               # doctest: +SKIP
+>>> frame = Frame.around(small_model.gazetteer.resolve("Falluja"))
+>>> figure = draw_map(small_model, dt.date(2016, 7, 10), frame=frame)
+>>> save_figure(figure, tmp / "fallujah.png").name
+'fallujah.png'
+>>> (tmp / "fallujah.png").read_bytes()[:4]
+b'\x89PNG'
 """
 
 from __future__ import annotations

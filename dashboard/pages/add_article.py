@@ -26,7 +26,6 @@ from dashboard.ingest.merge import merge_into
 from dashboard.ingest.reading import MAX_BYTES, ArticleError, read_article
 from dashboard.web import mapview
 
-mapview.use_offline_assets()
 st.set_page_config(page_title="frontlines: add an article", layout="wide")
 COLUMNS = ["accept", "date", "date_precision", "place", "type", "from", "to", "summary", "confidence", "why"]
 

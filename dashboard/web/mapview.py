@@ -13,7 +13,6 @@ values as HTML).
 Examples
 --------
 >>> import datetime as dt
->>> use_offline_assets()
 >>> fmap = base_map(labels=[], factions={"isis": ("Islamic State", "#262626")})
 >>> layer = date_layer([], {"isis": "#262626"}, dt.date(2016, 7, 15))
 >>> "fl-stamp" in fmap.get_root().render()
@@ -35,33 +34,18 @@ from typing import Any
 import folium
 import numpy as np
 import shapely
-from branca.element import Element, Figure, MacroElement
-from jinja2 import Template
 from shapely.geometry import mapping
 
 from dashboard.core import geography, palette, paths
 from dashboard.core.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED, EventRecord
-from dashboard.core.labels import RANK_MIN_ZOOM, Label
-from dashboard.core.wording import long_date
+from dashboard.core.labels import Label
 from dashboard.web import links
+from dashboard.web.elements import BaseGeography, CityLabels, ControlLayers, DateStamp, MapFrame, OfflineMap
 
-#: Leaflet ships with the project (dashboard/static, served by Streamlit at /app/static).
-LEAFLET_VERSION = "1.9.4"
-STATIC_URL = f"/app/static/leaflet-{LEAFLET_VERSION}"
-OFFLINE_JS = [("leaflet", f"{STATIC_URL}/leaflet.js")]
-OFFLINE_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
 #: Base geography is written here as static files, so the browser fetches it once and caches it
 #: instead of receiving it with every redraw (Streamlit resends the whole map script on each rerun).
 GENERATED_DIR = paths.STATIC / "generated"
 GENERATED_URL = "/app/static/generated"
-BASE_LAYERS = {
-    "countries": {"style": {"color": palette.BORDER_COLOUR, "weight": 1.2,
-                            "fillColor": palette.CONTEXT_COLOUR, "fillOpacity": 1},
-                  "by": ["role", {"focus": {"fillColor": palette.LAND_COLOUR}}]},
-    "governorates": {"style": {"fill": False, "color": palette.GOVERNORATE_COLOUR, "weight": 0.6,
-                               "dashArray": "3"}},
-    "rivers": {"style": {"color": palette.RIVER_COLOUR, "weight": 1.5, "fill": False}},
-}
 FRONT_COLOUR = palette.FRONT_COLOUR
 UNKNOWN_COLOUR = palette.UNKNOWN_COLOUR
 #: Online tile layers (optional: they need a network).
@@ -71,199 +55,7 @@ TILES = {
     "satellite": ("https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
                   "Imagery &copy; Esri, Maxar, Earthstar Geographics"),
 }
-ATTRIBUTION = " &middot; ".join(html.escape(credit) for credit in palette.CREDITS)
 EVENT_COLOURS = palette.EVENT_COLOURS
-
-
-def use_offline_assets() -> None:
-    """Point every Folium map at the vendored Leaflet instead of CDNs (no jQuery/Bootstrap needed)."""
-    folium.Map.default_js = list(OFFLINE_JS)
-    folium.Map.default_css = list(OFFLINE_CSS)
-
-
-class Text(Element):
-    """Text written into the page as it is (never read as a Jinja template)."""
-
-    _template = Template("{{ this.text }}")
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-
-class LiteralMacroElement(MacroElement):
-    """A ``MacroElement`` whose rendered macros go into the page as they are.
-
-    branca's ``MacroElement.render`` compiles each rendered macro as a new Jinja template.  For our
-    elements that second pass is harmful: it would evaluate any ``{{ }}`` or ``{% %}`` written in an
-    event's free text (a summary typed on the Add article page, say) on the server, and compiling a
-    date's 100 KB of GeoJSON costs ~15 ms of every slider move.
-
-    >>> from jinja2 import Template
-    >>> class Note(LiteralMacroElement):
-    ...     _template = Template("{% macro html(this, kwargs) %}{{ this.text }}{% endmacro %}")
-    ...     def __init__(self, text):
-    ...         super().__init__()
-    ...         self.text = text
-    >>> figure = Figure()
-    >>> _ = figure.add_child(Note("{{ 7 * 7 }}"))
-    >>> "{{ 7 * 7 }}" in figure.render()
-    True
-    """
-
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise TypeError(f"{type(self).__name__} can only be rendered inside a Figure")
-        macros = self._template.module.__dict__
-        for part in ("header", "html", "script"):
-            if part in macros:
-                getattr(figure, part).add_child(Text(macros[part](self, kwargs)), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
-
-
-class MapFrame(LiteralMacroElement):
-    """What every map carries whatever the date: legend, date stamp box, sources, zoom-aware labels."""
-
-    _template = Template("""
-{% macro header(this, kwargs) %}
-<style>
-.fl-box {background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
-         box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 12px/1.35 system-ui, sans-serif; color: #212121;}
-#fl-stamp {font-size: 20px; font-weight: 600;}
-#fl-compare {font-size: 12px; color: #424242;}
-.fl-legend {font-size: 11px; line-height: 1.2;}
-.fl-legend i {display: inline-block; width: 14px; height: 10px; margin-right: 5px; vertical-align: middle;
-              border: 1px solid rgba(0,0,0,.35);}
-.fl-legend .fl-line {height: 0; border: 0; border-top: 3px solid; margin-top: -2px;}
-.fl-legend .fl-dot {width: 9px; height: 9px; border-radius: 50%;}
-.fl-label {white-space: nowrap; font: 600 11px system-ui, sans-serif; color: #111;
-  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
-.fl-label.fl-rank-1 {font-size: 13px;}
-.leaflet-control-attribution {font-size: 10px;}
-{% for rank, zoom in this.rank_zoom %}{% for z in range(0, zoom) %}
-[data-zoom="{{ z }}"] .fl-rank-{{ rank }} {display: none;}{% endfor %}{% endfor %}
-</style>
-{% endmacro %}
-{% macro script(this, kwargs) %}
-(function (map) {
-  function box(position, html) {
-    var control = L.control({position: position});
-    control.onAdd = function () {
-      var div = L.DomUtil.create("div", "fl-box");
-      div.innerHTML = html;
-      L.DomEvent.disableClickPropagation(div);
-      return div;
-    };
-    control.addTo(map);
-  }
-  box("topright", {{ this.stamp_html | tojson }});
-  box("bottomright", {{ this.legend_html | tojson }});
-  map.attributionControl.setPrefix({{ this.prefix | tojson }});
-  map.attributionControl.addAttribution({{ this.attribution | tojson }});
-  function showZoom() { map.getContainer().setAttribute("data-zoom", map.getZoom()); }
-  map.on("zoomend", showZoom);
-  showZoom();
-})({{ this._parent.get_name() }});
-{% endmacro %}
-""")
-
-    def __init__(self, legend_html: str, attribution: str = ATTRIBUTION):
-        super().__init__()
-        self._name = "MapFrame"
-        self.legend_html = legend_html
-        self.stamp_html = '<div id="fl-stamp" data-date=""></div><div id="fl-compare"></div>'
-        self.attribution = attribution
-        self.prefix = '<a href="https://leafletjs.com">Leaflet</a>'
-        self.rank_zoom = sorted(RANK_MIN_ZOOM.items())
-
-
-class BaseGeography(LiteralMacroElement):
-    """Countries, governorates and rivers in their own pane under the control areas.
-
-    Each source is a URL to fetch or an inline FeatureCollection; the layers are added in
-    a fixed order once all have arrived.  The layers are not interactive: the control areas
-    above them take the pointer.
-    """
-
-    _template = Template("""
-{% macro script(this, kwargs) %}
-(function (map) {
-  var pane = map.createPane("fl-base");
-  pane.style.zIndex = 350;
-  var renderer = L.canvas({pane: "fl-base"});
-  var specs = {{ this.specs | tojson }}, sources = {{ this.sources | tojson }};
-  var names = Object.keys(specs);
-  Promise.all(names.map(function (name) {
-    var source = sources[name];
-    return typeof source === "string" ? fetch(source).then(function (r) { return r.json(); }) : source;
-  })).then(function (collections) {
-    collections.forEach(function (data, i) {
-      var spec = specs[names[i]];
-      L.geoJson(data, {pane: "fl-base", renderer: renderer, interactive: false, style: function (f) {
-        var extra = spec.by ? (spec.by[1][f.properties[spec.by[0]]] || {}) : {};
-        return Object.assign({}, spec.style, extra);
-      }}).addTo(map);
-    });
-  });
-})({{ this._parent.get_name() }});
-{% endmacro %}
-""")
-
-    def __init__(self, sources: dict[str, Any], transparent: bool = False):
-        super().__init__()
-        self._name = "BaseGeography"
-        self.sources = sources
-        self.specs = {name: dict(spec) for name, spec in BASE_LAYERS.items()}
-        if transparent:  # let tiles show through the land
-            self.specs["countries"] = {"style": {**BASE_LAYERS["countries"]["style"], "fillOpacity": 0}}
-
-
-class CityLabels(LiteralMacroElement):
-    """Place names as plain text, each shown from its rank's zoom on (``labels.RANK_MIN_ZOOM``)."""
-
-    _template = Template("""
-{% macro script(this, kwargs) %}
-(function (map) {
-  {{ this.labels | tojson }}.forEach(function (l) {
-    L.marker([l[1], l[2]], {interactive: false, keyboard: false, icon: L.divIcon({
-      className: "fl-label fl-rank-" + l[3], html: l[0], iconSize: null, iconAnchor: [-4, 8]})}).addTo(map);
-  });
-})({{ this._parent.get_name() }});
-{% endmacro %}
-""")
-
-    def __init__(self, labels: Iterable[Label]):
-        super().__init__()
-        self._name = "CityLabels"
-        # Names are escaped here: the browser inserts them as HTML.
-        self.labels = [(html.escape(label.place.name), round(label.place.lat, 4), round(label.place.lon, 4),
-                        label.rank) for label in labels]
-
-
-class DateStamp(LiteralMacroElement):
-    """Writes the layer's date (and comparison date) into the map's stamp box when the layer is added."""
-
-    _template = Template("""
-{% macro script(this, kwargs) %}
-(function () {
-  var stamp = document.getElementById("fl-stamp"), compare = document.getElementById("fl-compare");
-  if (stamp) {
-    stamp.textContent = {{ this.text | tojson }};
-    stamp.setAttribute("data-date", {{ this.iso | tojson }});
-  }
-  if (compare) { compare.textContent = {{ this.compare | tojson }}; }
-})();
-{% endmacro %}
-""")
-
-    def __init__(self, date: dt.date, compare: dt.date | None = None):
-        super().__init__()
-        self._name = "DateStamp"
-        self.iso = date.isoformat()
-        self.text = long_date(date)
-        self.compare = f"changes since {long_date(compare)} highlighted" if compare else ""
 
 
 def faction_legend(record: EventRecord) -> dict[str, tuple[str, str]]:
@@ -298,7 +90,7 @@ def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
              factions: dict[str, tuple[str, str]] | None = None, tiles: Collection[str] = (),
              geography_urls: dict[str, str] | None = None,
              home: tuple[float, float, int] = (*links.CENTER, links.ZOOM),
-             comparison: bool = True) -> folium.Map:
+             comparison: bool = True) -> OfflineMap:
     """Countries, governorates, rivers, city labels, legend and stamp box: the same on every date.
 
     With ``geography_urls`` (from :func:`publish_geography`) the browser fetches the base layers;
@@ -307,7 +99,7 @@ def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
     ``home`` (lat, lon, zoom) is where the map opens; ``comparison=False`` drops the legend's row
     for changed land, on maps that never show it.
     """
-    fmap = folium.Map(location=list(home[:2]), zoom_start=home[2], tiles=None, control_scale=True,
+    fmap = OfflineMap(location=list(home[:2]), zoom_start=home[2], tiles=None, control_scale=True,
                       prefer_canvas=True, min_zoom=links.ZOOM_RANGE[0], max_zoom=links.ZOOM_RANGE[1])
     for name in links.ONLINE_LAYERS:
         if name in tiles:
@@ -412,65 +204,6 @@ def control_layers(features: list[dict[str, Any]], colours: dict[str, str], *,
         parts.add("highlight", chosen, lambda p: html.escape(p["name"]),
                   lambda p: {"radius": 13, "weight": 3, "color": "#0d47a1", "fill": False}, keep=("id",))
     return parts
-
-
-class ControlLayers(LiteralMacroElement):
-    """The date's GeoJSON layers, drawn by a few lines of Leaflet instead of one Folium element each.
-
-    Styles, tooltips and popups are computed here, in Python, once per feature; tooltip and popup
-    text arrives escaped (Leaflet inserts it as HTML).  Each feature keeps only the properties in
-    ``keep`` plus ``s`` (its style's index), ``tip`` and ``popup``.
-    """
-
-    _template = Template("""
-{% macro script(this, kwargs) %}
-({{ this.draw_js }})({{ this._parent.get_name() }}, {{ this.styles | tojson }}, {{ this.parts | tojson }});
-{% endmacro %}
-""")
-    #: ``draw(group, styles, parts)``: adds the parts to a Leaflet layer group (also used by
-    #: :mod:`dashboard.web.standalone`, which draws parts chosen in the browser).
-    draw_js = """function (group, styles, parts) {
-  parts.forEach(function (part) {
-    group.addLayer(L.geoJson({type: "FeatureCollection", features: part.features}, {
-      style: function (f) { return styles[f.properties.s]; },
-      pointToLayer: function (f, at) { return L.circleMarker(at, styles[f.properties.s]); },
-      onEachFeature: function (f, layer) {
-        if (f.properties.tip) layer.bindTooltip(f.properties.tip, {sticky: f.geometry.type !== "Point"});
-        if (f.properties.popup) layer.bindPopup(f.properties.popup, {maxWidth: 340});
-      }
-    }));
-  });
-}"""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "ControlLayers"
-        self.parts: list[dict[str, Any]] = []
-        self.styles: list[dict[str, Any]] = []
-        self._style_index: dict[str, int] = {}
-
-    def add(self, name: str, features: list[dict[str, Any]], tip: Any, style: Any,
-            keep: tuple[str, ...] = (), popup: Any = None) -> None:
-        """Add one layer; ``tip``/``popup``/``style`` are functions of a feature's properties."""
-        if not features:
-            return
-        out = []
-        for f in features:
-            props = {key: f["properties"][key] for key in keep if key in f["properties"]}
-            props["s"] = self._style(style(f["properties"]))
-            if tip:
-                props["tip"] = tip(f["properties"])
-            if popup:
-                props["popup"] = popup(f["properties"])
-            out.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
-        self.parts.append({"name": name, "features": out})
-
-    def _style(self, style: dict[str, Any]) -> int:
-        key = json.dumps(style, sort_keys=True)
-        if key not in self._style_index:
-            self._style_index[key] = len(self.styles)
-            self.styles.append(style)
-        return self._style_index[key]
 
 
 def _area_tip(props: dict[str, Any]) -> str:

@@ -14,9 +14,10 @@ the next (a faction's unchanged area, a place that did not change hands) are wri
 Examples
 --------
 >>> import datetime as dt
->>> model = ControlModel.load()                                                 # doctest: +SKIP
->>> page = standalone_html(model, dt.date(2016, 1, 1), dt.date(2016, 12, 31))   # doctest: +SKIP
->>> Path("map.html").write_text(page, encoding="utf-8")                         # doctest: +SKIP
+>>> page = standalone_html(small_model, dt.date(2016, 1, 1), dt.date(2016, 12, 31))
+>>> _ = (tmp / "map.html").write_text(page, encoding="utf-8")
+>>> "<script>" in page and "/app/static" not in page
+True
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ from dashboard.core import features, paths
 from dashboard.core.labels import map_labels
 from dashboard.core.model import ControlModel
 from dashboard.web import mapview
-from dashboard.web.mapview import LiteralMacroElement, Text
+from dashboard.web.elements import ControlLayers, LiteralMacroElement, Text
+from dashboard.web.elements.offline_map import LEAFLET_VERSION
 
-LEAFLET_DIR = paths.STATIC / f"leaflet-{mapview.LEAFLET_VERSION}"
+LEAFLET_DIR = paths.STATIC / f"leaflet-{LEAFLET_VERSION}"
 #: Simplification of the areas (metres), as on the app's screen: the full record (130 states) makes ~3 MB.
 SIMPLIFY_M = 1000.0
 STATE_LAYERS = ("areas", "fronts", "places")
@@ -55,8 +57,8 @@ def standalone_html(model: ControlModel, start: dt.date, end: dt.date, *, title:
     on (default ``start``; a ``#YYYY-MM-DD`` in the address wins).  Raises :class:`ValueError` if
     the range is empty or not within the record, or ``opening`` is outside it.
 
-    >>> page = standalone_html(model, dt.date(2017, 1, 1), dt.date(2017, 12, 31))  # doctest: +SKIP
-    >>> "https://unpkg" in page                                                    # doctest: +SKIP
+    >>> page = standalone_html(small_model, dt.date(2017, 1, 1), dt.date(2017, 12, 31))
+    >>> "https://unpkg" in page
     False
     """
     record = model.record
@@ -86,7 +88,7 @@ def timeline_data(model: ControlModel, start: dt.date, end: dt.date, window: int
     ``features``); ``events``: event features with ``d``, their day; ``styles``: the style table
     every feature's ``s`` points into.
     """
-    table = mapview.ControlLayers()
+    table = ControlLayers()
     unique: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
 
@@ -249,7 +251,7 @@ class Timeline(LiteralMacroElement):
         super().__init__()
         self._name = "Timeline"
         self.data = script_json(data)
-        self.draw_js = mapview.ControlLayers.draw_js
+        self.draw_js = ControlLayers.draw_js
         self.step, self.delay = PLAY_STEP_DAYS, PLAY_DELAY_MS
         self.player_html = (
             f'<div class="fl-title">{html.escape(title)}</div>'

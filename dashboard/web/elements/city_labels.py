@@ -1,0 +1,33 @@
+"""Place names drawn as text on the map, shown by rank as the user zooms in."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from jinja2 import Template
+
+from dashboard.core.labels import Label
+from dashboard.web.elements.literal import LiteralMacroElement
+
+
+class CityLabels(LiteralMacroElement):
+    """Place names as plain text, each shown from its rank's zoom on (``labels.RANK_MIN_ZOOM``)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (map) {
+  {{ this.labels | tojson }}.forEach(function (l) {
+    L.marker([l[1], l[2]], {interactive: false, keyboard: false, icon: L.divIcon({
+      className: "fl-label fl-rank-" + l[3], html: l[0], iconSize: null, iconAnchor: [-4, 8]})}).addTo(map);
+  });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, labels: Iterable[Label]):
+        super().__init__()
+        self._name = "CityLabels"
+        # Names are escaped here: the browser inserts them as HTML.
+        self.labels = [(html.escape(label.place.name), round(label.place.lat, 4), round(label.place.lon, 4),
+                        label.rank) for label in labels]

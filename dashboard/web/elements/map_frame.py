@@ -1,0 +1,69 @@
+"""The map's furniture, the same on every date: legend box, date stamp box, credits, zoom-aware labels."""
+
+from __future__ import annotations
+
+import html
+
+from jinja2 import Template
+
+from dashboard.core import palette
+from dashboard.core.labels import RANK_MIN_ZOOM
+from dashboard.web.elements.literal import LiteralMacroElement
+
+ATTRIBUTION = " &middot; ".join(html.escape(credit) for credit in palette.CREDITS)
+
+
+class MapFrame(LiteralMacroElement):
+    """What every map carries whatever the date: legend, date stamp box, sources, zoom-aware labels."""
+
+    _template = Template("""
+{% macro header(this, kwargs) %}
+<style>
+.fl-box {background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
+         box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 12px/1.35 system-ui, sans-serif; color: #212121;}
+#fl-stamp {font-size: 20px; font-weight: 600;}
+#fl-compare {font-size: 12px; color: #424242;}
+.fl-legend {font-size: 11px; line-height: 1.2;}
+.fl-legend i {display: inline-block; width: 14px; height: 10px; margin-right: 5px; vertical-align: middle;
+              border: 1px solid rgba(0,0,0,.35);}
+.fl-legend .fl-line {height: 0; border: 0; border-top: 3px solid; margin-top: -2px;}
+.fl-legend .fl-dot {width: 9px; height: 9px; border-radius: 50%;}
+.fl-label {white-space: nowrap; font: 600 11px system-ui, sans-serif; color: #111;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
+.fl-label.fl-rank-1 {font-size: 13px;}
+.leaflet-control-attribution {font-size: 10px;}
+{% for rank, zoom in this.rank_zoom %}{% for z in range(0, zoom) %}
+[data-zoom="{{ z }}"] .fl-rank-{{ rank }} {display: none;}{% endfor %}{% endfor %}
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function (map) {
+  function box(position, html) {
+    var control = L.control({position: position});
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "fl-box");
+      div.innerHTML = html;
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    control.addTo(map);
+  }
+  box("topright", {{ this.stamp_html | tojson }});
+  box("bottomright", {{ this.legend_html | tojson }});
+  map.attributionControl.setPrefix({{ this.prefix | tojson }});
+  map.attributionControl.addAttribution({{ this.attribution | tojson }});
+  function showZoom() { map.getContainer().setAttribute("data-zoom", map.getZoom()); }
+  map.on("zoomend", showZoom);
+  showZoom();
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, legend_html: str, attribution: str = ATTRIBUTION):
+        super().__init__()
+        self._name = "MapFrame"
+        self.legend_html = legend_html
+        self.stamp_html = '<div id="fl-stamp" data-date=""></div><div id="fl-compare"></div>'
+        self.attribution = attribution
+        self.prefix = '<a href="https://leafletjs.com">Leaflet</a>'
+        self.rank_zoom = sorted(RANK_MIN_ZOOM.items())
