@@ -157,6 +157,20 @@ _HOLDING_KEYS = {"place", "faction", "factions", "note", "sources", "local"}
 _SOURCE_KEYS = set(SOURCE_KEYS)
 
 
+def free_id(event_id: str, taken: set[str]) -> str:
+    """``event_id``, or the first of ``event_id-2``, ``event_id-3``, ... not in ``taken``.
+
+    >>> free_id("a", {"a", "a-2"}), free_id("b", {"a"})
+    ('a-3', 'b')
+    """
+    if event_id not in taken:
+        return event_id
+    n = 2
+    while f"{event_id}-{n}" in taken:
+        n += 1
+    return f"{event_id}-{n}"
+
+
 class _Reader:
     """Collects problems while reading fields of one file."""
 

@@ -31,7 +31,12 @@ _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "�
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670]")
 
 
-def _is_arabic(text: str) -> bool:
+def is_arabic(text: str) -> bool:
+    """Whether ``text`` has a letter of the Arabic script block.
+
+    >>> is_arabic("الرقة"), is_arabic("Raqqa")
+    (True, False)
+    """
     return any("\u0600" <= ch <= "\u06ff" for ch in text)
 
 
@@ -53,7 +58,7 @@ def normalise(name: str) -> str:
     transliteration, or in Arabic script) do not matter.
     """
     text = unicodedata.normalize("NFKC", name).strip()
-    if _is_arabic(text):
+    if is_arabic(text):
         return _normalise_arabic(text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -73,7 +78,7 @@ def skeleton(name: str) -> str:
     ``Zor``/``Zawr``/``Zour`` and ``Falluja``/``Fallujah`` meet here.
     """
     key = normalise(name)
-    if _is_arabic(key):
+    if is_arabic(key):
         return key.replace(" ", "")
     out = []
     for word in key.split():

@@ -11,12 +11,12 @@ Examples
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
 
 from dashboard.core.model import ControlModel
+from dashboard.core.months import add_months
 
 _UNITS = {"day": (1, "D"), "week": (7, "D"), "month": (1, "M"), "quarter": (3, "M"), "year": (12, "M")}
 _STEP = re.compile(r"^(\d+)([DWMY])$", re.IGNORECASE)
@@ -36,21 +36,12 @@ def parse_step(every: str) -> tuple[int, str]:
     return {"D": (count, "D"), "W": (7 * count, "D"), "M": (count, "M"), "Y": (12 * count, "M")}[unit]
 
 
-def _add_months(start: dt.date, months: int) -> dt.date:
-    year, month = divmod(start.month - 1 + months, 12)
-    year += start.year
-    last = calendar.monthrange(year, month + 1)[1]
-    # Month-ends stay month-ends: Jan 31 + 1 month is Feb 29, then Mar 31.
-    day = last if start.day == calendar.monthrange(start.year, start.month)[1] else min(start.day, last)
-    return dt.date(year, month + 1, day)
-
-
 def date_range(start: dt.date, end: dt.date, every: str) -> Iterator[dt.date]:
     """Dates from ``start`` to ``end`` inclusive, ``every`` apart."""
     count, unit = parse_step(every)
     k = 0
     while True:
-        date = start + dt.timedelta(days=count * k) if unit == "D" else _add_months(start, count * k)
+        date = start + dt.timedelta(days=count * k) if unit == "D" else add_months(start, count * k)
         if date > end:
             return
         yield date

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dashboard.core.events import EVENT_TYPES, EventRecord
+from dashboard.core.events import EVENT_TYPES, EventRecord, free_id
 from dashboard.core.places import Gazetteer
 from dashboard.ingest.cues import Cue, FactionMention, faction_mentions, find_cues
 from dashboard.ingest.dates import DateMention, resolve_dates
@@ -138,9 +138,7 @@ def propose_events(text: str, gazetteer: Gazetteer, published: dt.date, source: 
 def _make_ids_unique(events: list[dict[str, Any]]) -> None:
     taken: set[str] = set()
     for event in events:
-        base, n = event["id"], 2
-        while event["id"] in taken:
-            event["id"], n = f"{base}-{n}", n + 1
+        event["id"] = free_id(event["id"], taken)
         taken.add(event["id"])
 
 

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from dashboard.core.months import add_months
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
@@ -256,9 +258,9 @@ def _this_last(text: str, published: dt.date) -> Iterator[DateMention]:
         else:
             first = published.replace(day=1)
             if rel == "next":
-                yield DateMention(m.start(), m.end(), _add_months(first, 1), "month")
+                yield DateMention(m.start(), m.end(), add_months(first, 1), "month")
             elif rel in ("last", "the previous", "the last"):
-                yield DateMention(m.start(), m.end(), _add_months(first, -1), "month")
+                yield DateMention(m.start(), m.end(), add_months(first, -1), "month")
             else:  # this month, earlier this month, the past month
                 yield DateMention(m.start(), m.end(), first, "month", True)
 
@@ -274,7 +276,7 @@ def _ago(text: str, published: dt.date) -> Iterator[DateMention]:
         elif unit == "week":
             yield DateMention(m.start(), m.end(), published - dt.timedelta(weeks=n), "day", True)
         else:
-            yield DateMention(m.start(), m.end(), _add_months(published.replace(day=1), -n), "month", vague)
+            yield DateMention(m.start(), m.end(), add_months(published.replace(day=1), -n), "month", vague)
 
 
 def _recent(text: str, published: dt.date) -> Iterator[DateMention]:
@@ -317,6 +319,3 @@ def _latest(make: Callable[[int], dt.date | None], published: dt.date, strictly:
     return make(published.year - 1)
 
 
-def _add_months(first: dt.date, months: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dashboard.core.events import Event, EventRecord, parse_events
+from dashboard.core.events import Event, EventRecord, free_id, parse_events
 from dashboard.core.files import atomic_write
 from dashboard.core.places import Gazetteer
 from dashboard.core.problems import DataError, Problem
@@ -179,7 +179,7 @@ def _screen(candidates: list[Mapping[str, Any]], top: LineDict, record: EventRec
         if (twin := _duplicate_of(event, [*record.events, *(p.event for p in pending)], window_days)):
             report.duplicates.append((event.id, twin.id))
             continue
-        new_id = _free_id(event.id, taken)
+        new_id = free_id(event.id, taken)
         if new_id != event.id:
             report.renamed.append((event.id, new_id))
             data["id"] = new_id
@@ -240,20 +240,6 @@ def _close(a: Event, b: Event, window_days: int) -> bool:
         return True
     month_only = "month" in (a.date_precision, b.date_precision)
     return month_only and (a.date.year, a.date.month) == (b.date.year, b.date.month)
-
-
-def _free_id(event_id: str, taken: set[str]) -> str:
-    """``event_id``, or the first of ``event_id-2``, ``event_id-3``, ... not yet taken.
-
-    >>> _free_id("a", {"a", "a-2"}), _free_id("b", {"a"})
-    ('a-3', 'b')
-    """
-    if event_id not in taken:
-        return event_id
-    n = 2
-    while f"{event_id}-{n}" in taken:
-        n += 1
-    return f"{event_id}-{n}"
 
 
 # --------------------------------------------------------------------------- checking in context

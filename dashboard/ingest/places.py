@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dashboard.core.names import normalise
+from dashboard.core.names import is_arabic, normalise
 from dashboard.core.places import Gazetteer
 
 _MAX_WORDS = 4          # the longest gazetteer key has four words
@@ -110,12 +110,8 @@ def _word_key(word: str) -> tuple[str, bool, bool]:
     """The normalised key of one word, whether it is a transliterated Arabic article, and whether
     it is in Arabic script."""
     key = normalise(word)
-    arabic = _is_arabic(word)
+    arabic = is_arabic(word)
     return key, bool(key) and not arabic and normalise(f"{word} x") == "x", arabic
-
-
-def _is_arabic(text: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" for ch in text)
 
 
 def _tokens(text: str) -> list[_Token]:

@@ -25,8 +25,6 @@ import datetime as dt
 import hashlib
 import html
 import json
-import os
-import tempfile
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from shapely.geometry import mapping
 
 from dashboard.core import geography, palette, paths
 from dashboard.core.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED, EventRecord
+from dashboard.core.files import OutputError, atomic_write
 from dashboard.core.labels import Label
 from dashboard.web import links
 from dashboard.web.elements import BaseGeography, CityLabels, ControlLayers, DateStamp, MapFrame, OfflineMap
@@ -132,12 +131,10 @@ def publish_geography(geodata: Path = paths.GEODATA,
             text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
             path = directory / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
             if not path.exists():
-                fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    out.write(text)
-                os.replace(tmp, path)
+                with atomic_write(path) as out:
+                    out.write(text.encode("utf-8"))
             urls[name] = f"{GENERATED_URL}/{path.name}"
-    except OSError:
+    except (OSError, OutputError):
         return None
     return urls
 
