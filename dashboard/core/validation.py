@@ -7,13 +7,14 @@ message; :func:`load_record` refuses invalid data by raising
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.core.control import ControlHistory, replay
 from dashboard.core.events import EventRecord, parse_events
 from dashboard.core.places import Gazetteer, UnknownPlace
 from dashboard.core.problems import DataError, Problem
-from dashboard.core.yamlfile import load_yaml_text
+from dashboard.core.yamlfile import LineDict, load_yaml_text
 
 
 def check_record(record: EventRecord, gazetteer: Gazetteer) -> tuple[ControlHistory, list[Problem]]:
@@ -46,23 +47,48 @@ def _check_place(path: str, line: int, field: str, place_id: str, gazetteer: Gaz
                             f"unknown place id {place_id!r} (did you mean: {meant.id}?)"))
 
 
-def read_record(path: Path | str, gazetteer: Gazetteer
-                ) -> tuple[EventRecord | None, ControlHistory | None, list[Problem]]:
-    """Read and check an events file; return the record, its history and all problems."""
-    name = str(path)
+@dataclass(frozen=True)
+class Checked:
+    """An events file loaded, parsed and checked: whatever got that far, and every problem found."""
+
+    doc: LineDict | None
+    record: EventRecord | None
+    history: ControlHistory | None
+    problems: list[Problem]
+
+
+def read_file(path: Path | str) -> tuple[bytes, str]:
+    """The bytes of an events file and their text; :class:`DataError` if it cannot be read."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
+        return data, data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, None, [Problem(name, None, "", f"cannot read file: {exc}")]
+        raise DataError([Problem(str(path), None, "", f"cannot read file: {exc}")]) from None
+
+
+def check_text(text: str, name: str, gazetteer: Gazetteer) -> Checked:
+    """Load, parse and check the text of an events file saved as ``name``: the one path that
+    ``validate``, the app, the CLI and merge all take."""
     try:
         doc = load_yaml_text(text, name)
     except DataError as exc:
-        return None, None, list(exc.problems)
+        return Checked(None, None, None, list(exc.problems))
     record, problems = parse_events(doc, name)
     if record is None:
-        return None, None, problems
+        return Checked(doc, None, None, problems)
     history, more = check_record(record, gazetteer)
-    return record, history, sorted(problems + more, key=lambda p: (p.line or 0, p.field))
+    return Checked(doc, record, history, sorted(problems + more, key=lambda p: (p.line or 0, p.field)))
+
+
+def read_record(path: Path | str, gazetteer: Gazetteer
+                ) -> tuple[EventRecord | None, ControlHistory | None, list[Problem]]:
+    """Read and check an events file; return the record, its history and all problems."""
+    try:
+        text = read_file(path)[1]
+    except DataError as exc:
+        return None, None, list(exc.problems)
+    checked = check_text(text, str(path), gazetteer)
+    return checked.record, checked.history, checked.problems
 
 
 def validate(path: Path | str, gazetteer: Gazetteer) -> list[Problem]:

@@ -33,8 +33,8 @@ from dashboard.core.events import Event, EventRecord, free_id, parse_events
 from dashboard.core.files import atomic_write
 from dashboard.core.places import Gazetteer
 from dashboard.core.problems import DataError, Problem
-from dashboard.core.validation import check_record
-from dashboard.core.yamlfile import LineDict, load_yaml_text
+from dashboard.core.validation import check_text, read_file
+from dashboard.core.yamlfile import LineDict
 from dashboard.ingest.candidate_file import read_candidates
 from dashboard.ingest.record_text import Layout, Merged, Pending, render_event
 
@@ -124,7 +124,7 @@ def merge_into(candidates: Iterable[Mapping[str, Any]], events_path: Path | str,
     if window_days < 0:
         raise ValueError(f"window_days must be 0 or more, got {window_days}")
     events_path = Path(events_path)
-    original, text = _read_events(events_path)
+    original, text = read_file(events_path)
     top, record = _parse_valid(text, str(events_path), gazetteer)
     report = MergeReport()
     rejected: list[tuple[int, str]] = []  # (candidate's position, message)
@@ -143,25 +143,12 @@ def merge_into(candidates: Iterable[Mapping[str, Any]], events_path: Path | str,
     return report
 
 
-def _read_events(path: Path) -> tuple[bytes, str]:
-    """The bytes of an events file and their text."""
-    try:
-        data = path.read_bytes()
-        return data, data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError([Problem(str(path), None, "", f"cannot read file: {exc}")]) from None
-
-
 def _parse_valid(text: str, name: str, gazetteer: Gazetteer) -> tuple[LineDict, EventRecord]:
     """The loaded document and record of a valid events file; :class:`DataError` if it is not."""
-    top = load_yaml_text(text, name)
-    record, problems = parse_events(top, name)
-    if record is None:
-        raise DataError(problems)
-    problems += check_record(record, gazetteer)[1]
-    if problems:
-        raise DataError(sorted(problems, key=lambda p: (p.line or 0, p.field)))
-    return top, record
+    checked = check_text(text, name, gazetteer)
+    if checked.problems or checked.doc is None or checked.record is None:
+        raise DataError(checked.problems)
+    return checked.doc, checked.record
 
 
 def _screen(candidates: list[Mapping[str, Any]], top: LineDict, record: EventRecord, origin: str,
@@ -261,29 +248,17 @@ def _settle(layout: Layout, pending: list[Pending], name: str, origin: str, gaze
                                                   str(exc)))))
             continue
         writable.append(p)
-    if not writable or not _problems(layout.merged(writable).text, name, gazetteer):
+    if not writable or not check_text(layout.merged(writable).text, name, gazetteer).problems:
         return writable
     kept: list[Pending] = []
     for p in sorted(writable, key=lambda p: (p.event.date, p.index)):
         merged = layout.merged([*kept, p])
-        problems = _problems(merged.text, name, gazetteer)
+        problems = check_text(merged.text, name, gazetteer).problems
         if problems:
             rejected.extend((p.index, message) for message in _blame(p, problems, merged, name, origin))
         else:
             kept.append(p)
     return kept
-
-
-def _problems(text: str, name: str, gazetteer: Gazetteer) -> list[Problem]:
-    """What :func:`dashboard.core.validation.validate` would say of ``text`` saved as ``name``."""
-    try:
-        doc = load_yaml_text(text, name)
-    except DataError as exc:
-        return list(exc.problems)
-    record, problems = parse_events(doc, name)
-    if record is None:
-        return problems
-    return problems + check_record(record, gazetteer)[1]
 
 
 def _blame(p: Pending, problems: list[Problem], merged: Merged, name: str, origin: str) -> list[str]:
