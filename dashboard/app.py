@@ -31,11 +31,12 @@ from dashboard.core.model import ControlModel
 from dashboard.core.places import UnknownPlace
 from dashboard.core.problems import DataError
 from dashboard.core.stats import date_range
-from dashboard.core.wording import long_date
+from dashboard.core.wording import CREDITS, country_name, event_date, event_type, long_date, source_text
 from dashboard.web import mapview
 from dashboard.web.downloads import view_downloads
 from dashboard.web.epochs import EpochFeatures
 from dashboard.web.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_link
+from dashboard.web.session_keys import Key
 
 DEFAULT_DATE = dt.date(2016, 7, 15)
 PLACE_ZOOM = 9
@@ -119,34 +120,34 @@ def first_view(model: ControlModel) -> View:
     record = model.record
     limits = LinkLimits(record.start, record.end, record.holders, model.gazetteer.places)
     view, warnings = read_link(st.query_params.to_dict(), View(date=DEFAULT_DATE), limits)
-    st.session_state["link_warnings"] = warnings
+    st.session_state[Key.LINK_WARNINGS] = warnings
     return view
 
 
 def init_state(model: ControlModel) -> None:
     """Seed the widgets from the link, once per session."""
-    if st.session_state.get("link_read"):
+    if st.session_state.get(Key.LINK_READ):
         return
     view = first_view(model)
     place = model.gazetteer.places.get(view.place) if view.place else None
     st.session_state.update({
-        "link_read": True,
-        "date": view.date,
-        "compare_on": view.compare is not None,
-        "compare": view.compare or dt.date(view.date.year, 1, 1),
-        "window": view.window,
-        "factions": list(view.factions if view.factions is not None else model.record.holders),
-        "types": list(view.types if view.types is not None else EVENT_TYPES),
-        "layers": list(view.layers),
-        "place_query": _place_text(model, place) if place else "",
+        Key.LINK_READ: True,
+        Key.DATE: view.date,
+        Key.COMPARE_ON: view.compare is not None,
+        Key.COMPARE: view.compare or dt.date(view.date.year, 1, 1),
+        Key.WINDOW: view.window,
+        Key.FACTIONS: list(view.factions if view.factions is not None else model.record.holders),
+        Key.TYPES: list(view.types if view.types is not None else EVENT_TYPES),
+        Key.LAYERS: list(view.layers),
+        Key.PLACE_QUERY: _place_text(model, place) if place else "",
         # The map opens on the link's view, so the first view it reports is the link's own (with the
         # view pushed after opening, its opening report could land last and reset the link).
-        "map_home": (view.lat, view.lon, view.zoom),
-        "map_seen": (view.lat, view.lon, view.zoom),
-        "playing": False,
+        Key.MAP_HOME: (view.lat, view.lon, view.zoom),
+        Key.MAP_SEEN: (view.lat, view.lon, view.zoom),
+        Key.PLAYING: False,
     })
     if place:  # the link's own lat/lon/zoom win over zooming to its place
-        st.session_state["place_shown"] = place.id
+        st.session_state[Key.PLACE_SHOWN] = place.id
 
 
 def _place_text(model: ControlModel, place: Any) -> str:
@@ -157,12 +158,12 @@ def _place_text(model: ControlModel, place: Any) -> str:
 def go_to(date: dt.date | None) -> None:
     """Move the slider (only from callbacks, or before the slider exists on this run)."""
     if date is not None:
-        st.session_state["date"] = date
+        st.session_state[Key.DATE] = date
 
 
 def step_from(model: ControlModel, date: dt.date, step: str, forward: bool = True) -> dt.date | None:
     """The date one play/jump step away, or ``None`` at the end of the record."""
-    shown = [e for e in model.record.events if e.type in st.session_state["types"]]
+    shown = [e for e in model.record.events if e.type in st.session_state[Key.TYPES]]
     if step == "event":
         return model.next_event_date(date, shown) if forward else model.previous_event_date(date, shown)
     return next(itertools.islice(date_range(date, model.record.end, step), 1, None), None)
@@ -180,7 +181,7 @@ def main() -> None:
         st.code("\n".join(str(p) for p in exc.problems), language=None)
         return
     init_state(model)
-    for warning in st.session_state.pop("link_warnings", []):
+    for warning in st.session_state.pop(Key.LINK_WARNINGS, []):
         st.warning(warning)
     with st.sidebar:
         controls(model)
@@ -196,13 +197,13 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     widgets are neither rebuilt nor resent on every date change.
     """
     record = model.record
-    pending = st.session_state.pop("pending_date", None)  # the player's next step
-    if pending and st.session_state["playing"]:  # not if Pause was clicked meanwhile
+    pending = st.session_state.pop(Key.PENDING_DATE, None)  # the player's next step
+    if pending and st.session_state[Key.PLAYING]:  # not if Pause was clicked meanwhile
         go_to(pending)
     # The map goes out first, so the browser starts drawing it before anything else: the time
     # controls shown above it are sent after it (the slider's new value is already in the session).
     controls_box = st.container()
-    date = st.session_state["date"]
+    date = st.session_state[Key.DATE]
     view = current_view(model, date)
 
     states = epoch_features(*sources)
@@ -217,15 +218,15 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     factions = mapview.faction_legend(record)
     fmap = mapview.base_map(Path(sources[1]), labels_for(*sources), factions,
                             tiles=[t for t in view.layers if t in mapview.TILES],
-                            geography_urls=geography_urls(sources[1]), home=st.session_state["map_home"])
+                            geography_urls=geography_urls(sources[1]), home=st.session_state[Key.MAP_HOME])
     # The view is pushed to the map only when it is asked for (link, search): on other reruns the
     # map keeps whatever view the user has panned or zoomed to.
-    target = st.session_state.pop("map_target", None)
-    seen = st_folium(fmap, key="map", feature_group_to_add=layer, height=640, use_container_width=True,
+    target = st.session_state.pop(Key.MAP_TARGET, None)
+    seen = st_folium(fmap, key=Key.MAP, feature_group_to_add=layer, height=640, use_container_width=True,
                      center=target[:2] if target else None, zoom=target[2] if target else None,
                      returned_objects=["center", "zoom"])
     remember_map_view(seen)
-    lat, lon, zoom = st.session_state["map_seen"]
+    lat, lon, zoom = st.session_state[Key.MAP_SEEN]
     view = view.with_(lat=lat, lon=lon, zoom=zoom, place=place.id if place else None)
     publish(view)
     with controls_box:
@@ -234,8 +235,7 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
         with st.container(horizontal=True):
             step_buttons(model)
             share_and_download(model, view)
-    st.caption(f"Control on {long_date(date)}. Sources: the events in events.yaml (each with its "
-               "sources); borders: Natural Earth; rivers: GSHHG; places: GeoNames (CC BY 4.0).")
+    st.caption(f"Control on {long_date(date)}. " + "; ".join(CREDITS) + ".")
     below_map(model, sources, date, view, change_rows, place)
     states.warm()  # once per server: later first visits of a state cost a lookup
     play(model, date)
@@ -264,47 +264,47 @@ def share_and_download(model: ControlModel, view: View) -> None:
 def controls(model: ControlModel) -> None:
     record = model.record
     st.header("Show")
-    st.multiselect("Layers", LAYERS, key="layers", format_func=LAYER_NAMES.__getitem__)
+    st.multiselect("Layers", LAYERS, key=Key.LAYERS, format_func=LAYER_NAMES.__getitem__)
     names = record.names()
-    st.multiselect("Factions", list(record.holders), key="factions", format_func=names.__getitem__)
-    st.multiselect("Event types", EVENT_TYPES, key="types", format_func=lambda t: t.replace("_", " "))
-    st.selectbox("Events from the last", WINDOWS, key="window", format_func=lambda d: f"{d} days")
+    st.multiselect("Factions", list(record.holders), key=Key.FACTIONS, format_func=names.__getitem__)
+    st.multiselect("Event types", EVENT_TYPES, key=Key.TYPES, format_func=event_type)
+    st.selectbox("Events from the last", WINDOWS, key=Key.WINDOW, format_func=lambda d: f"{d} days")
     st.header("Compare")
-    st.checkbox("Highlight changes since", key="compare_on")
-    st.date_input("Comparison date", key="compare", min_value=record.start, max_value=record.end,
-                  disabled=not st.session_state["compare_on"], format="YYYY-MM-DD")
+    st.checkbox("Highlight changes since", key=Key.COMPARE_ON)
+    st.date_input("Comparison date", key=Key.COMPARE, min_value=record.start, max_value=record.end,
+                  disabled=not st.session_state[Key.COMPARE_ON], format="YYYY-MM-DD")
     st.header("Play")
-    st.selectbox("Step", list(PLAY_STEPS), key="play_step", index=2)
-    st.select_slider("Seconds per step", PLAY_DELAYS, key="play_delay", value=1.0)
+    st.selectbox("Step", list(PLAY_STEPS), key=Key.PLAY_STEP, index=2)
+    st.select_slider("Seconds per step", PLAY_DELAYS, key=Key.PLAY_DELAY, value=1.0)
     st.header("Find a place")
-    st.text_input("Name (any spelling, English or Arabic)", key="place_query",
+    st.text_input("Name (any spelling, English or Arabic)", key=Key.PLACE_QUERY,
                   placeholder="e.g. Deir al-Zour, الرقة, Falluja")
 
 
 def date_slider(model: ControlModel) -> None:
     record = model.record
-    st.slider("Date", min_value=record.start, max_value=record.end, key="date", format="YYYY-MM-DD")
+    st.slider("Date", min_value=record.start, max_value=record.end, key=Key.DATE, format="YYYY-MM-DD")
 
 
 def step_buttons(model: ControlModel) -> None:
     """Previous/next event, and play/pause (its step and speed are set in the sidebar)."""
-    st.button("◀ Previous event", key="previous",
-              on_click=lambda: go_to(step_from(model, st.session_state["date"], "event", forward=False)))
-    st.button("Next event ▶", key="next",
-              on_click=lambda: go_to(step_from(model, st.session_state["date"], "event")))
-    playing = st.session_state["playing"]
-    st.button("⏸ Pause" if playing else "▶ Play", key="play",
-              on_click=lambda: st.session_state.update(playing=not playing))
+    st.button("◀ Previous event", key=Key.PREVIOUS,
+              on_click=lambda: go_to(step_from(model, st.session_state[Key.DATE], "event", forward=False)))
+    st.button("Next event ▶", key=Key.NEXT,
+              on_click=lambda: go_to(step_from(model, st.session_state[Key.DATE], "event")))
+    playing = st.session_state[Key.PLAYING]
+    st.button("⏸ Pause" if playing else "▶ Play", key=Key.PLAY,
+              on_click=lambda: st.session_state.update({Key.PLAYING: not playing}))
 
 
 def current_view(model: ControlModel, date: dt.date) -> View:
     """The view on screen, from the widgets and the map's last reported position."""
     s = st.session_state
-    lat, lon, zoom = s["map_seen"]
-    return View(date=date, lat=lat, lon=lon, zoom=zoom, layers=tuple(s["layers"]),
-                compare=s["compare"] if s["compare_on"] else None,
-                factions=_unless_all(s["factions"], model.record.holders),
-                types=_unless_all(s["types"], EVENT_TYPES), window=s["window"])
+    lat, lon, zoom = s[Key.MAP_SEEN]
+    return View(date=date, lat=lat, lon=lon, zoom=zoom, layers=tuple(s[Key.LAYERS]),
+                compare=s[Key.COMPARE] if s[Key.COMPARE_ON] else None,
+                factions=_unless_all(s[Key.FACTIONS], model.record.holders),
+                types=_unless_all(s[Key.TYPES], EVENT_TYPES), window=s[Key.WINDOW])
 
 
 def _unless_all(chosen: list[str], every: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
@@ -313,9 +313,9 @@ def _unless_all(chosen: list[str], every: tuple[str, ...] | list[str]) -> tuple[
 
 def searched_place(model: ControlModel) -> Any:
     """The place typed in the search box (zooming to it when it is new), or ``None``."""
-    text = st.session_state["place_query"].strip()
+    text = st.session_state[Key.PLACE_QUERY].strip()
     if not text:
-        st.session_state.pop("place_shown", None)
+        st.session_state.pop(Key.PLACE_SHOWN, None)
         return None
     try:
         place = model.gazetteer.resolve(text)
@@ -323,9 +323,9 @@ def searched_place(model: ControlModel) -> Any:
         hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
         st.warning(f"No place called {quote(text)}.{hint}")
         return None
-    if st.session_state.get("place_shown") != place.id:
-        st.session_state["place_shown"] = place.id
-        st.session_state["map_target"] = (place.lat, place.lon, PLACE_ZOOM)
+    if st.session_state.get(Key.PLACE_SHOWN) != place.id:
+        st.session_state[Key.PLACE_SHOWN] = place.id
+        st.session_state[Key.MAP_TARGET] = (place.lat, place.lon, PLACE_ZOOM)
     return place
 
 
@@ -333,7 +333,7 @@ def remember_map_view(seen: Any) -> None:
     """Keep the view the map reports (after the user pans or zooms) for the link."""
     if isinstance(seen, dict) and seen.get("center") and seen.get("zoom"):
         centre = seen["center"]
-        st.session_state["map_seen"] = (round(centre["lat"], 4), round(centre["lng"], 4), int(seen["zoom"]))
+        st.session_state[Key.MAP_SEEN] = (round(centre["lat"], 4), round(centre["lng"], 4), int(seen["zoom"]))
 
 
 def publish(view: View) -> None:
@@ -399,7 +399,7 @@ def place_history(model: ControlModel, place: Any, date: dt.date) -> None:
     st.subheader(f"{place.name}" + (f" ({place.name_ar})" if place.name_ar else ""))
     leader = model.leader_of(place.id)
     state = model.state_of(place.id, date)
-    st.write(f"{place.governorate}, {'Syria' if place.country == 'SY' else 'Iraq'}. "
+    st.write(f"{place.governorate}, {country_name(place.country)}. "
              f"Held by **{state.control}** on {date.isoformat()}.")
     if leader.id != place.id:
         st.caption(f"Not recorded itself: it follows the nearest recorded place, {leader.name}.")
@@ -410,22 +410,21 @@ def place_history(model: ControlModel, place: Any, date: dt.date) -> None:
 
 def event_row(event: Any) -> dict:
     first = event.sources[0]
-    return {"date": event.date.isoformat() + (" (approx.)" if event.approximate else ""),
-            "place": event.place, "type": event.type.replace("_", " "),
+    return {"date": event_date(event), "place": event.place, "type": event_type(event.type),
             "change": f"{event.change.old} → {event.change.new}" if event.change else "",
-            "summary": event.summary, "source": f"{first.title}, {first.publisher}", "link": first.url}
+            "summary": event.summary, "source": source_text(first), "link": first.url}
 
 
 def play(model: ControlModel, date: dt.date) -> None:
     """While playing: wait, then move on one step (stopping at the end of the record)."""
-    if not st.session_state["playing"]:
+    if not st.session_state[Key.PLAYING]:
         return
-    time.sleep(st.session_state["play_delay"])
-    following = step_from(model, date, PLAY_STEPS[st.session_state["play_step"]])
+    time.sleep(st.session_state[Key.PLAY_DELAY])
+    following = step_from(model, date, PLAY_STEPS[st.session_state[Key.PLAY_STEP]])
     if following is None:
-        st.session_state["playing"] = False
+        st.session_state[Key.PLAYING] = False
     else:
-        st.session_state["pending_date"] = following
+        st.session_state[Key.PENDING_DATE] = following
     try:
         st.rerun(scope="fragment")  # only the date's part of the page
     except StreamlitAPIException:  # on a full run of the script Streamlit allows only a full rerun

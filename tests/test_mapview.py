@@ -39,7 +39,9 @@ def test_popup_escapes_every_piece_of_text_from_the_data():
 
 def test_month_precision_and_approximate_dates_are_shown_as_such():
     popup = mapview.event_popup_html(event_props(date="2016-08-01", date_precision="month", approximate=True))
-    assert "<b>2016-08 (approx.)</b>" in popup
+    assert "<b>c. August 2016</b>" in popup  # never "1 August" or "2016-08-01": the day is not known
+    exact = mapview.event_popup_html(event_props(date="2016-08-12"))
+    assert "<b>2016-08-12</b>" in exact
 
 
 def test_the_date_layer_carries_the_stamp_and_escaped_tooltips():

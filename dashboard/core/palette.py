@@ -1,4 +1,4 @@
-"""Colours and credits shared by every map the project draws (web map, static maps, packs).
+"""Colours shared by every map the project draws (web map, static maps, packs).
 
 Faction colours come from ``events.yaml`` (``EventRecord.colours``); what is here is the
 rest of the map's look, kept in one place so a PNG for a briefing matches the app.
@@ -7,8 +7,6 @@ Examples
 --------
 >>> FRONT_COLOUR
 '#b71c1c'
->>> " · ".join(CREDITS)[:20]
-'Control: frontlines '
 """
 
 from __future__ import annotations
@@ -26,8 +24,3 @@ SEA_COLOUR = "#dbe9f4"
 BESIEGED_COLOUR = "#000000"
 EVENT_COLOURS = {"capture": "#000000", "offensive": "#1565c0", "siege": "#6a1b9a", "siege_broken": "#00897b",
                  "bombing": "#e65100", "evacuation": "#5d4037", "other": "#616161"}
-#: Where the map's content comes from, as plain text (one credit each).
-CREDITS = ("Control: frontlines events.yaml (dated, sourced events; model in README)",
-           "Borders, governorates: Natural Earth (public domain)",
-           "Rivers: GSHHG/WDBII (LGPL-3)",
-           "Places: GeoNames (CC BY 4.0)")

@@ -25,8 +25,8 @@ from types import MappingProxyType
 
 from dashboard.core.names import normalise, skeleton
 from dashboard.core.problems import DataError, Problem
+from dashboard.core.wording import COUNTRY_NAMES
 
-COUNTRIES = {"SY": "Syria", "IQ": "Iraq"}
 # A generous box around Syria and Iraq: a place outside it is a typo in its coordinates.
 REGION_BOUNDS = (35.0, 29.0, 49.0, 37.5)  # west, south, east, north
 PLACE_COLUMNS = (
@@ -179,8 +179,8 @@ def _parse_place(row: dict[str, str], path: str, line: int, problems: list[Probl
             bad(field, f"{value} is outside the map ({low} to {high})")
         coords.append(value)
     country = (row.get("country") or "").strip()
-    if country not in COUNTRIES:
-        bad("country", f"unknown country {country!r} (expected one of {', '.join(COUNTRIES)})")
+    if country not in COUNTRY_NAMES:
+        bad("country", f"unknown country {country!r} (expected one of {', '.join(COUNTRY_NAMES)})")
     population = (row.get("population") or "0").strip() or "0"
     if not population.isdigit():
         bad("population", f"not a whole number: {population!r}")

@@ -1,15 +1,21 @@
-"""How maps, tables and packs word things: dates, km2 figures, sources.
+"""How the project words things for people: dates, event types, countries, sources, km², credits.
 
-One place for it, so the app, the static maps and the briefing packs say the same thing
-the same way.
+One place for it, so the app, the popups, the static maps, the exports and the packs say the same
+thing the same way.
 
 Examples
 --------
 >>> import datetime as dt
 >>> long_date(dt.date(2016, 7, 5))
 '5 July 2016'
+>>> date_text(dt.date(2014, 6, 1), "month"), date_text(dt.date(2014, 6, 10), "day", approximate=True)
+('June 2014', 'c. 2014-06-10')
+>>> event_type("siege_broken"), country_name("SY")
+('siege broken', 'Syria')
 >>> km2(-16749.4), km2(0.3), km2(9740.2, sign="+")
 ('−16,749', '0', '+9,740')
+>>> cite("Mosul retaken", "Reuters", "2017-07-10")
+'Reuters, “Mosul retaken” (2017-07-10)'
 """
 
 from __future__ import annotations
@@ -18,10 +24,38 @@ import datetime as dt
 
 from dashboard.core.events import Event, Source
 
+COUNTRY_NAMES = {"SY": "Syria", "IQ": "Iraq"}
+#: Where the map's content comes from, as plain text (one credit each).
+CREDITS = ("Control: frontlines events.yaml (dated, sourced events; model in README)",
+           "Borders, governorates: Natural Earth (public domain)",
+           "Rivers: GSHHG/WDBII (LGPL-3)",
+           "Places: GeoNames (CC BY 4.0)")
+
 
 def long_date(date: dt.date) -> str:
     """``15 July 2016``: unambiguous in every locale a briefing goes to."""
     return f"{date.day} {date:%B %Y}"
+
+
+def date_text(date: dt.date, precision: str = "day", approximate: bool = False) -> str:
+    """A date as precisely as it is known: ``July 2017`` for a month, ``c.`` before an approximate one."""
+    text = f"{date:%B %Y}" if precision == "month" else date.isoformat()
+    return f"c. {text}" if approximate else text
+
+
+def event_date(event: Event) -> str:
+    """The event's date as precisely as it is known (:func:`date_text`)."""
+    return date_text(event.date, event.date_precision, event.approximate)
+
+
+def event_type(kind: str) -> str:
+    """An event type as words: ``siege_broken`` -> ``siege broken``."""
+    return kind.replace("_", " ")
+
+
+def country_name(code: str) -> str:
+    """``Syria`` for ``SY``; an unknown code as it is."""
+    return COUNTRY_NAMES.get(code, code)
 
 
 def km2(value: float, sign: str = "") -> str:
@@ -36,13 +70,12 @@ def km2(value: float, sign: str = "") -> str:
     return f"{sign}{abs(value):,.0f}"
 
 
-def event_date(event: Event) -> str:
-    """The event's date as precisely as it is known: ``July 2017`` for a month, ``c.`` if approximate."""
-    text = f"{event.date:%B %Y}" if event.date_precision == "month" else event.date.isoformat()
-    return f"c. {text}" if event.approximate else text
+def cite(title: str, publisher: str, date: str | None) -> str:
+    """``Publisher, “Title” (date)``, the date only when known; the parts as given (plain or HTML)."""
+    when = f" ({date})" if date else ""
+    return f"{publisher}, “{title}”{when}"
 
 
 def source_text(source: Source) -> str:
-    """``Publisher, “Title” (2016-05-23)`` (the date only when known)."""
-    when = f" ({source.date.isoformat()})" if source.date else ""
-    return f"{source.publisher}, “{source.title}”{when}"
+    """A source of the record as :func:`cite` words it."""
+    return cite(source.title, source.publisher, source.date.isoformat() if source.date else None)

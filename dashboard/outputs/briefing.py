@@ -26,7 +26,7 @@ from dashboard.core.events import UNCLAIMED, Event
 from dashboard.core.files import atomic_write, output_kind
 from dashboard.core.model import ControlModel
 from dashboard.core.stats import date_range
-from dashboard.core.wording import event_date, km2, long_date, source_text
+from dashboard.core.wording import event_date, event_type, km2, long_date, source_text
 from dashboard.outputs.staticmap import DEFAULT_TITLE, Frame, Table, draw_map, figure_bytes
 
 FORMATS = ("pdf", "pptx")
@@ -123,7 +123,7 @@ def event_lines(model: ControlModel, page: Page) -> list[str]:
         sources = "; ".join(source_text(s) for s in event.sources[:MAX_SOURCES])
         if len(event.sources) > MAX_SOURCES:
             sources += f"; and {len(event.sources) - MAX_SOURCES} more"
-        lines.append(f"{event_date(event)}  {place} ({event.type.replace('_', ' ')}): {event.summary}  "
+        lines.append(f"{event_date(event)}  {place} ({event_type(event.type)}): {event.summary}  "
                      f"Sources: {sources}")
     if page.more:
         lines.append(f"… and {page.more} more event(s) in events.yaml.")

@@ -51,7 +51,7 @@ from dashboard.core.geography import EQUAL_AREA_CRS, to_projected
 from dashboard.core.labels import map_labels
 from dashboard.core.model import ControlModel
 from dashboard.core.places import Place
-from dashboard.core.wording import km2, long_date
+from dashboard.core.wording import CREDITS, km2, long_date
 
 FORMATS = ("png", "pdf", "svg")
 DEFAULT_TITLE = "Territorial control in Syria and Iraq"
@@ -202,7 +202,7 @@ def draw_map(model: ControlModel, date: dt.date, *, frame: Frame | None = None,
     if lines:
         figure.text(0.01, bottom - 0.12 / height, "\n".join(lines), fontsize=_NOTE_SIZE, va="top",
                     linespacing=1.45)
-    figure.text(0.99, 0.15 / height, "  ·  ".join(palette.CREDITS), fontsize=6.5, ha="right", va="center",
+    figure.text(0.99, 0.15 / height, "  ·  ".join(CREDITS), fontsize=6.5, ha="right", va="center",
                 color="#444444")
     return figure
 

@@ -20,6 +20,7 @@ from dashboard.core import paths
 from dashboard.core.events import EVENT_TYPES
 from dashboard.core.places import read_places
 from dashboard.core.validation import load_record
+from dashboard.core.wording import event_type
 from dashboard.ingest.candidates import Scope, propose_events
 from dashboard.ingest.dates import find_published
 from dashboard.ingest.merge import merge_into
@@ -118,7 +119,7 @@ def candidates_map(candidates: list[dict], places: Any) -> None:
     fmap = mapview.base_map(paths.GEODATA, [], {}, comparison=False)
     for i, c in enumerate(candidates, 1):
         place = places[c["place"]]
-        tip = html.escape(f"{i}. {place.name}: {c['type'].replace('_', ' ')}")
+        tip = html.escape(f"{i}. {place.name}: {event_type(c['type'])}")
         folium.CircleMarker([place.lat, place.lon], radius=8, weight=3, color="#1565c0", fill=True,
                             fill_opacity=0.4, tooltip=tip).add_to(fmap)
     st_folium(fmap, key="candidates_map", height=420, use_container_width=True, returned_objects=[])

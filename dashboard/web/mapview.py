@@ -38,6 +38,7 @@ from dashboard.core import geography, palette, paths
 from dashboard.core.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED, EventRecord
 from dashboard.core.files import OutputError, atomic_write
 from dashboard.core.labels import Label
+from dashboard.core.wording import cite, date_text, event_type
 from dashboard.web import links
 from dashboard.web.elements import BaseGeography, CityLabels, ControlLayers, DateStamp, MapFrame, OfflineMap
 
@@ -235,20 +236,17 @@ def _change_tip(props: dict[str, Any]) -> str:
 
 
 def _event_tip(props: dict[str, Any]) -> str:
-    return html.escape(f"{props['date']} {props['place_name']}: {props['type'].replace('_', ' ')}")
+    return html.escape(f"{_when(props)} {props['place_name']}: {event_type(props['type'])}")
 
 
 def event_popup_html(props: dict[str, Any]) -> str:
     """An event's popup: date, place, type, our summary and its sources as links (all escaped)."""
     e = html.escape
-    when = props["date"][:7] if props.get("date_precision") == "month" else props["date"]
-    if props.get("approximate"):
-        when += " (approx.)"
     change = f" &middot; {e(props['from'])} &rarr; {e(props['to'])}" if props.get("to") else ""
     sources = "".join(f"<li>{source_html(s)}</li>" for s in props.get("sources", []))
-    return (f'<div class="fl-popup" style="max-width:320px"><b>{e(when)}</b> &middot; '
+    return (f'<div class="fl-popup" style="max-width:320px"><b>{e(_when(props))}</b> &middot; '
             f'{e(props["place_name"])}'
-            f'<br><i>{e(props["type"].replace("_", " "))}</i>{change}<p>{e(props["summary"])}</p>'
+            f'<br><i>{e(event_type(props["type"]))}</i>{change}<p>{e(props["summary"])}</p>'
             f"<small>Sources:<ul>{sources}</ul></small></div>")
 
 
@@ -259,5 +257,10 @@ def source_html(source: dict[str, Any]) -> str:
     url = source.get("url") or ""
     if url.startswith(("https://", "http://")):
         title = f'<a href="{e(url, quote=True)}" target="_blank" rel="noopener noreferrer">{title}</a>'
-    date = f", {e(source['date'])}" if source.get("date") else ""
-    return f"{title}, {e(source['publisher'])}{date}"
+    return cite(title, e(source["publisher"]), e(source["date"]) if source.get("date") else None)
+
+
+def _when(props: dict[str, Any]) -> str:
+    """An event feature's date as :func:`~dashboard.core.wording.date_text` words it."""
+    return date_text(dt.date.fromisoformat(props["date"]), props.get("date_precision", "day"),
+                     bool(props.get("approximate")))

@@ -6,11 +6,11 @@ import html
 
 from jinja2 import Template
 
-from dashboard.core import palette
 from dashboard.core.labels import RANK_MIN_ZOOM
+from dashboard.core.wording import CREDITS
 from dashboard.web.elements.literal import LiteralMacroElement
 
-ATTRIBUTION = " &middot; ".join(html.escape(credit) for credit in palette.CREDITS)
+ATTRIBUTION = " &middot; ".join(html.escape(credit) for credit in CREDITS)
 
 
 class MapFrame(LiteralMacroElement):

@@ -1,0 +1,37 @@
+"""The map page's session-state and widget keys, named once for the app and its tests.
+
+>>> Key.DATE
+'date'
+"""
+
+from __future__ import annotations
+
+
+class Key:
+    """Keys of ``st.session_state`` (a widget's key is its value's key)."""
+
+    # Widgets: the view (each also a link parameter, see dashboard.web.links).
+    DATE = "date"
+    COMPARE_ON = "compare_on"
+    COMPARE = "compare"
+    WINDOW = "window"
+    FACTIONS = "factions"
+    TYPES = "types"
+    LAYERS = "layers"
+    PLACE_QUERY = "place_query"
+    # Widgets: playback and buttons, and the map component.
+    PLAY_STEP = "play_step"
+    PLAY_DELAY = "play_delay"
+    PREVIOUS = "previous"
+    NEXT = "next"
+    PLAY = "play"
+    MAP = "map"
+    # The page's own state.
+    LINK_READ = "link_read"  # the link has seeded the widgets (once per session)
+    LINK_WARNINGS = "link_warnings"  # what the link got wrong, shown once
+    MAP_HOME = "map_home"  # where the map opens: the link's view (lat, lon, zoom)
+    MAP_SEEN = "map_seen"  # the view the map last reported
+    MAP_TARGET = "map_target"  # a view to push to the map on this run (search)
+    PLACE_SHOWN = "place_shown"  # the searched place already zoomed to
+    PLAYING = "playing"
+    PENDING_DATE = "pending_date"  # the player's next step
