@@ -19,7 +19,7 @@ def test_two_places_split_the_land_along_their_bisector():
     snap = t.snapshot(keys("isis", "iraq"))
     assert snap.area_by_faction() == pytest.approx({"isis": 5000, "iraq": 5000})
     (line,) = snap.front_lines
-    assert line.factions == ("iraq", "isis")
+    assert line.sides == ("iraq", "isis")
     assert line.geometry.equals(shapely.LineString([(50_000, 0), (50_000, 100_000)]))
 
 
@@ -60,4 +60,4 @@ def test_contested_and_besieged_cells_keep_their_own_areas():
     by = {(a.faction, a.besieged_by): a for a in snap.areas}
     assert set(by) == {("syria", "isis"), ("contested", None), ("isis", None)}
     assert by[("contested", None)].parties == ("isis", "syria")
-    assert {f.factions for f in snap.front_lines} == {("contested", "syria"), ("contested", "isis")}
+    assert {f.sides for f in snap.front_lines} == {("contested", "syria"), ("contested", "isis")}

@@ -50,7 +50,7 @@ def test_geojson_feature_properties_follow_the_contract(geojson_2016):
     by_kind: dict[str, list[dict]] = {}
     for f in features:
         by_kind.setdefault(f["properties"]["kind"], []).append(f["properties"])
-    assert all(len(p["factions"]) == 2 and p["factions"][0] != p["factions"][1]
+    assert all(len(p["sides"]) == 2 and p["sides"][0] != p["sides"][1]
                for p in by_kind["front_line"])
     assert all(p["name"] and p["faction"] for p in by_kind["place"])
     for p in by_kind["event"]:
@@ -90,7 +90,7 @@ def test_csv_export_has_areas_front_lines_places_and_events(tmp_path):
             assert shape.geom_type in ("Polygon", "MultiPolygon") and shape.area > 0
             assert row["area_km2"] and not row["lat"]
         elif row["kind"] == "front_line":
-            assert shapely.from_wkt(row["wkt"]).length > 0 and len(row["factions"].split(";")) == 2
+            assert shapely.from_wkt(row["wkt"]).length > 0 and len(row["sides"].split(";")) == 2
     fallujah = next(r for r in rows if r["kind"] == "place" and r["place"] == "fallujah")
     assert fallujah["faction"] == "iraq"
     assert all(r["sources"] for r in rows if r["kind"] == "event")

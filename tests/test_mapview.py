@@ -70,7 +70,7 @@ def test_select_keeps_what_concerns_the_shown_factions_and_types(model):
     shown = features.select(every, factions={"sdf"}, types={"capture"})
     kinds = {(f["properties"]["kind"], f["properties"].get("faction")) for f in shown}
     assert ("area", "sdf") in kinds and ("area", "isis") not in kinds
-    assert all("sdf" in f["properties"]["factions"] for f in shown if f["properties"]["kind"] == "front_line")
+    assert all("sdf" in f["properties"]["sides"] for f in shown if f["properties"]["kind"] == "front_line")
     events = [f["properties"] for f in shown if f["properties"]["kind"] == "event"]
     assert events and all(e["type"] == "capture" and "sdf" in (e["from"], e["to"]) for e in events)
     assert features.select(every) == every

@@ -108,11 +108,11 @@ def test_front_lines_separate_factions_and_avoid_borders(model, date):
     for a in snapshot.areas:
         by_faction[a.faction] = shapely.union_all([by_faction.get(a.faction, shapely.Polygon()), a.geometry])
     for line in snapshot.front_lines:
-        a, b = line.factions
-        assert a != b and UNCLAIMED not in line.factions
+        a, b = line.sides
+        assert a != b and UNCLAIMED not in line.sides
         # A front may end at the border, never run along it.
         near_border = shapely.get_parts(line.geometry.intersection(border))
-        assert max((g.length for g in near_border), default=0) < 3000, line.factions
+        assert max((g.length for g in near_border), default=0) < 3000, line.sides
         # The line runs along both sides' areas.
         for side in (a, b):
             assert line.geometry.difference(by_faction[side].buffer(10)).length < 1.0

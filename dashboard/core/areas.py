@@ -23,7 +23,7 @@ Examples
 >>> snap = t.snapshot([("isis", (), None), ("iraq", (), None)])
 >>> sorted((a.faction, round(a.area_km2)) for a in snap.areas)
 [('iraq', 5000), ('isis', 5000)]
->>> [(f.factions, round(f.geometry.length)) for f in snap.front_lines]
+>>> [(f.sides, round(f.geometry.length)) for f in snap.front_lines]
 [(('iraq', 'isis'), 100000)]
 """
 
@@ -59,9 +59,9 @@ class Area:
 
 @dataclass(frozen=True)
 class FrontLine:
-    """Where the areas of two sides meet."""
+    """Where the areas of two sides meet (``sides`` sorted: a faction id or ``contested``)."""
 
-    factions: tuple[str, str]
+    sides: tuple[str, str]
     geometry: BaseGeometry
 
 

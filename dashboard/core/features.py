@@ -71,7 +71,7 @@ def snapshot_features(snapshot: Snapshot, simplify_m: float = 0.0) -> Iterator[F
     for line in snapshot.front_lines:
         geometry = line.geometry.simplify(simplify_m) if simplify_m else line.geometry
         yield {"type": "Feature",
-               "properties": {"kind": "front_line", "factions": list(line.factions),
+               "properties": {"kind": "front_line", "sides": list(line.sides),
                               "length_km": round(line.geometry.length / 1000, 1)},
                "geometry": _geometry(geometry, decimals)}
 
@@ -157,7 +157,7 @@ def select(features: Iterable[Feature], factions: Collection[str] | None = None,
         if kind in ("area", "place"):
             keep = props["faction"] == UNCLAIMED or shown(props["faction"])
         elif kind == "front_line":
-            keep = shown(*props["factions"])
+            keep = shown(*props["sides"])
         elif kind == "change":
             keep = shown(props["from"], props["to"])
         elif kind == "event":

@@ -5,7 +5,7 @@ Examples
 >>> point = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [43.13, 36.34]},
 ...          "properties": {"kind": "place", "id": "mosul", "name": "Mosul", "faction": "isis"}}
 >>> print(to_csv([point]).splitlines()[1])
-place,mosul,Mosul,,mosul,36.34,43.13,isis,,,,,,,,,,,
+place,mosul,Mosul,,mosul,36.34,43.13,isis,,,,,,,,,,,,
 >>> to_geojson([point])[:41]
 '{"type":"FeatureCollection","features":[{'
 """
@@ -32,8 +32,8 @@ def to_geojson(features: Iterable[Feature]) -> str:
                       ensure_ascii=False, separators=(",", ":"))
 
 
-CSV_COLUMNS = ("kind", "id", "name", "date", "place", "lat", "lon", "faction", "factions", "type", "from",
-               "to", "summary", "sources", "area_km2", "length_km", "valid_from", "valid_to", "wkt")
+CSV_COLUMNS = ("kind", "id", "name", "date", "place", "lat", "lon", "faction", "factions", "sides", "type",
+               "from", "to", "summary", "sources", "area_km2", "length_km", "valid_from", "valid_to", "wkt")
 
 
 def to_csv(features: Iterable[Feature]) -> str:
@@ -46,6 +46,7 @@ def to_csv(features: Iterable[Feature]) -> str:
         props = f["properties"]
         if f["geometry"]["type"] != "Point":
             writer.writerow({**props, "factions": ";".join(props.get("factions", [])),
+                             "sides": ";".join(props.get("sides", [])),
                              "wkt": shapely.geometry.shape(f["geometry"]).wkt})
             continue
         lon, lat = f["geometry"]["coordinates"]
@@ -93,14 +94,14 @@ def _kml_placemark(folder: ET.Element, feature: Feature) -> None:
     props = feature["properties"]
     mark = ET.SubElement(folder, "Placemark")
     kind = props["kind"]
-    label = {"area": props.get("faction"), "front_line": " / ".join(props.get("factions", [])),
+    label = {"area": props.get("faction"), "front_line": " / ".join(props.get("sides", [])),
              "place": props.get("name"), "event": f"{props.get('date')} {props.get('place_name')}",
              "change": f"{props.get('from')} -> {props.get('to')}"}[kind]
     ET.SubElement(mark, "name").text = str(label)
     if kind == "event":
         ET.SubElement(mark, "description").text = props["summary"] + "\n" + "\n".join(
             _cite(s) for s in props["sources"])
-    faction = props.get("faction") or (props.get("factions") or [None])[0]
+    faction = props.get("faction") or (props.get("sides") or [None])[0]
     if kind != "event" and faction:
         ET.SubElement(mark, "styleUrl").text = f"#f-{faction}"
     if "valid_from" in props:

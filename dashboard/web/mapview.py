@@ -187,7 +187,7 @@ def control_layers(features: list[dict[str, Any]], colours: dict[str, str], *,
         "dashArray": "3 3"}, keep=("kind", "from", "to"))
     if "fronts" in layers:
         parts.add("fronts", by_kind.get("front_line", []), None,
-                  lambda p: {"color": FRONT_COLOUR, "weight": 3.5}, keep=("kind", "factions"))
+                  lambda p: {"color": FRONT_COLOUR, "weight": 3.5}, keep=("kind", "sides"))
     places = [f for f in by_kind.get("place", []) if f["properties"].get("recorded")]
     if "places" in layers:
         parts.add("places", places, _place_tip, lambda p: {
