@@ -175,6 +175,8 @@ def cmd_briefing(args: argparse.Namespace) -> int:
 
     if bool(args.dates) == bool(args.every):
         raise UsageError("briefing needs either --dates D1,D2,... or --from/--to with --every STEP")
+    if args.start and args.end and args.end < args.start:
+        raise UsageError(f"--to {args.end} is before --from {args.start}")
     target = _output(args.out, FORMATS)
     model = _load_model(args)
     try:

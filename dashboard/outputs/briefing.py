@@ -66,7 +66,7 @@ def pack_dates(model: ControlModel, dates: Sequence[dt.date] | None = None, star
             raise ValueError("give the dates, or a start, an end and a step")
         start, end = start or model.record.start, end or model.record.end
         if end < start:
-            raise ValueError(f"--to {end} is before --from {start}")
+            raise ValueError(f"the end {end} is before the start {start}")
         dates = list(date_range(start, end, every))
     for date in dates:
         if not model.record.start <= date <= model.record.end:
