@@ -11,11 +11,16 @@ centre of the theatre (within ~2% at its edges).
 
 Examples
 --------
+With ``small_model`` (five places of the test record on the shipped geography) for
+``ControlModel.load()``:
+
 >>> import datetime as dt
->>> model = ControlModel.load()                                          # doctest: +SKIP
->>> frame = Frame.around(model.gazetteer.resolve("Mosul"))               # doctest: +SKIP
->>> figure = draw_map(model, dt.date(2017, 7, 10), frame=frame)          # doctest: +SKIP
->>> save_figure(figure, Path("mosul.png"))                               # doctest: +SKIP
+>>> frame = Frame.around(small_model.gazetteer.resolve("Mosul"))
+>>> round(frame.width_km)
+260
+>>> figure = draw_map(small_model, dt.date(2017, 7, 10), frame=frame)
+>>> save_figure(figure, tmp_path / "mosul.svg").name
+'mosul.svg'
 """
 
 from __future__ import annotations

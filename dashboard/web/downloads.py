@@ -8,9 +8,8 @@ Examples
 --------
 >>> import datetime as dt
 >>> from dashboard.web.links import View
->>> model = ControlModel.load()                                                   # doctest: +SKIP
->>> files = view_downloads(model, View(date=dt.date(2016, 7, 15)))                # doctest: +SKIP
->>> [d.file_name for d in files][:2]                                              # doctest: +SKIP
+>>> files = view_downloads(small_model, View(date=dt.date(2016, 7, 15)))  # small_model: a ControlModel
+>>> [d.file_name for d in files][:2]
 ['frontlines-2016-07-15.png', 'frontlines-2016-07-15.pdf']
 """
 

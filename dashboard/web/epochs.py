@@ -21,8 +21,8 @@ class EpochFeatures:
     while nobody else has asked for features for ``idle_s`` seconds: it would otherwise hold the GIL
     against the very requests it is meant to speed up.
 
-    >>> layers = EpochFeatures(ControlModel.load(), simplify_m=1000)  # doctest: +SKIP
-    >>> layers(dt.date(2016, 7, 15)) is layers(dt.date(2016, 7, 16))  # same epoch   # doctest: +SKIP
+    >>> layers = EpochFeatures(small_model, simplify_m=1000)  # small_model: a ControlModel
+    >>> layers(dt.date(2016, 7, 15)) is layers(dt.date(2016, 7, 16))  # same epoch
     True
     """
 
