@@ -321,8 +321,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command (``argv`` defaults to ``sys.argv[1:]``) and return its exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help and bad arguments: return its status instead
+        return int(exc.code or 0)
     try:
         return args.func(args)
     except UsageError as exc:

@@ -21,10 +21,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +40,7 @@ SLIDER_THUMB = ('[data-testid="stMain"] [data-testid="stSlider"] input[type="ran
 RUNNING = '[data-testid="stStatusWidgetRunningIcon"]'
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
+T = TypeVar("T")
 
 
 def unavailable_reason() -> str | None:
@@ -55,6 +56,29 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_until(condition: Callable[[], T], timeout: float, what: str, interval: float = 0.05) -> T:
+    """Poll ``condition`` until it returns a true value, and return that value at once.
+
+    Raises :class:`TimeoutError` naming ``what`` after ``timeout`` seconds; ``interval`` only spaces
+    the polls (for conditions that cannot be waited on, like a server starting to listen).
+    """
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not within {timeout} s")
+        time.sleep(interval)
+    return value
+
+
+def is_healthy(url: str) -> bool:
+    """True when ``url`` (a health endpoint) answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
 
 
 class StreamlitServer:
@@ -77,19 +101,19 @@ class StreamlitServer:
                  "--server.address", "127.0.0.1", "--server.headless", "true",
                  "--browser.gatherUsageStats", "false"],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise TimeoutError(f"streamlit not healthy after {timeout} s:\n{self.log_tail()}")
+        proc = self.proc
+
+        def up() -> bool:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{self.log_tail()}")
+            return is_healthy(f"{self.url}_stcore/health")
+
+        try:
+            wait_until(up, timeout, "streamlit's health check")
+        except TimeoutError:
+            self.stop()
+            raise TimeoutError(f"streamlit not healthy after {timeout} s:\n{self.log_tail()}") from None
+        return self
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -344,8 +368,12 @@ class MapPage:
         self.page.wait_for_function(WATCH_DONE_JS, polling="raf", timeout=timeout)
         return self.page.evaluate(WATCH_RESULT_JS)
 
-    def wait_idle(self, quiet: float = 0.3, timeout: float = 15) -> None:
-        """Wait until the app shows no "Running" and no websocket frame arrived for ``quiet`` s."""
+    def wait_idle(self, quiet: float = 0.3, timeout: float = 15) -> bool:
+        """Wait until the app shows no "Running" and no websocket frame arrived for ``quiet`` s.
+
+        Returns False if the app was still busy after ``timeout`` s.  A poll: every 50 ms Playwright
+        delivers the frames received meanwhile, and the wait ends as soon as ``quiet`` s passed without one.
+        """
         assert self.traffic is not None, "wait_idle needs the page's Traffic"
         traffic = self.traffic
         deadline = time.monotonic() + timeout
@@ -354,12 +382,13 @@ class MapPage:
         last = len(traffic.ws_frames)
         calm_since = time.monotonic()
         while time.monotonic() < deadline:
-            self.page.wait_for_timeout(50)  # lets Playwright deliver pending events
+            self.page.wait_for_timeout(50)  # the poll's interval: Playwright delivers pending events in it
             now = len(traffic.ws_frames)
             if now != last:
                 last, calm_since = now, time.monotonic()
             elif time.monotonic() - calm_since >= quiet:
-                return
+                return True
+        return False
 
 
 @functools.cache

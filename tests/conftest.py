@@ -1,7 +1,15 @@
-"""Shared fixtures: the real data files, and small real files for error cases."""
+"""Shared fixtures: the synthetic world and small files of ``tests/fixtures/``, the real data for the
+tests about the real record, and the command line run in-process.
+
+``synthetic_model`` and ``small_model`` are defined in the root ``conftest.py`` (doctests use them too).
+Fixtures named ``real_*`` (and ``gazetteer``, ``model``) read the shipped ``events.yaml`` and geography
+through :mod:`dashboard.core.paths`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -9,21 +17,79 @@ import pytest
 from dashboard.core import paths
 from dashboard.core.places import Gazetteer, read_places
 
-DATA = Path(__file__).parent / "data"
+#: Small named files for the tests (see tests/fixtures/README.md); the same paths as the root conftest's.
+FIXTURES = Path(__file__).parent / "fixtures"
+SYNTHETIC_EVENTS = FIXTURES / "events_synthetic.yaml"
+SYNTHETIC_GEODATA = FIXTURES / "geodata"
+#: Older name of ``FIXTURES`` (``tests/data`` before it moved), still imported by some test modules.
+DATA = FIXTURES
+#: Command-line options that point a command at the synthetic world instead of the real data.
+ON_SYNTHETIC = ("--events", str(SYNTHETIC_EVENTS), "--geodata", str(SYNTHETIC_GEODATA))
 
 
 @pytest.fixture(scope="session")
 def small_gazetteer() -> Gazetteer:
-    return read_places(DATA / "places_small.csv")
+    return read_places(FIXTURES / "places_small.csv")
+
+
+@pytest.fixture(scope="session")
+def synthetic_gazetteer() -> Gazetteer:
+    return read_places(SYNTHETIC_GEODATA / "places.csv")
 
 
 @pytest.fixture(scope="session")
 def gazetteer() -> Gazetteer:
+    """The shipped gazetteer (real places and spellings: the name resolver and ingest are tested on it)."""
     return read_places(paths.GEODATA / "places.csv")
 
 
 @pytest.fixture(scope="session")
-def model():
+def real_model():
+    """The real record on the shipped geography, for the tests about the real data."""
     from dashboard.core.model import ControlModel
 
-    return ControlModel.load()
+    return ControlModel.load(paths.EVENTS, paths.GEODATA)
+
+
+@pytest.fixture(scope="session")
+def model(real_model):
+    """The real record: the same model as ``real_model``, under the name older test modules use."""
+    return real_model
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a command printed and its exit status."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], args: tuple[str | Path, ...], check: bool) -> CliResult:
+    from dashboard.cli import main
+
+    capsys.readouterr()  # what was printed before the command is not its output
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    result = CliResult(code, out, err)
+    if check:
+        assert code == 0, err
+    return result
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """``cli("export", "--date", ...)`` runs ``python -m dashboard ...`` in this process on the synthetic
+    world; ``check=True`` (the default) asserts exit status 0."""
+    def run(*args: str | Path, check: bool = True) -> CliResult:
+        return run_cli(capsys, (*ON_SYNTHETIC, *args), check)
+    return run
+
+
+@pytest.fixture
+def real_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Like ``cli``, on the real record and geography (the command's defaults)."""
+    def run(*args: str | Path, check: bool = True) -> CliResult:
+        return run_cli(capsys, args, check)
+    return run

@@ -1,4 +1,4 @@
-"""The Streamlit page, run by Streamlit's own test harness (AppTest)."""
+"""The Streamlit page on the real record, run by Streamlit's own test harness (AppTest)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ def app(**query: str) -> AppTest:
     return at.run()
 
 
+@pytest.fixture(scope="module")
+def default_page() -> AppTest:
+    """The page as first opened, run once for the tests that only read it."""
+    return app()
+
+
 def walk(node):
     for child in getattr(node, "children", {}).values():
         yield child
@@ -42,16 +48,16 @@ def area_chart(at: AppTest) -> tuple[dict, dict[str, list[dict]]]:
     return json.loads(chart.proto.spec), datasets
 
 
-def test_page_shows_a_date_slider_and_the_map():
-    at = app()
+def test_page_shows_a_date_slider_and_the_map(default_page):
+    at = default_page
     assert not at.exception
     assert at.slider[0].value == dt.date(2016, 7, 15)
     assert at.query_params["date"] == "2016-07-15"
     assert at.table[0].value is not None
 
 
-def test_the_time_controls_sit_above_the_map_and_the_play_settings_in_the_sidebar():
-    at = app()
+def test_the_time_controls_sit_above_the_map_and_the_play_settings_in_the_sidebar(default_page):
+    at = default_page
     order = [getattr(el, "type", None) for el in walk(at.main)]
     first_map = order.index("component_instance")  # st_folium
     assert order.index("slider") < first_map
@@ -73,8 +79,8 @@ def test_moving_the_slider_swaps_the_layers_but_not_the_map():
     assert at.query_params["date"] == "2017-03-15"
 
 
-def test_no_script_or_stylesheet_comes_from_outside():
-    _, args = map_component(app())
+def test_no_script_or_stylesheet_comes_from_outside(default_page):
+    _, args = map_component(default_page)
     links = args["js_links"] + args["css_links"]
     assert links, "the map loads Leaflet from somewhere"
     assert all(link.startswith("/app/static/") for link in links), links
@@ -88,14 +94,14 @@ def test_deep_link_opens_on_its_date():
     assert not at.warning
 
 
-def test_area_chart_steps_through_the_models_areas_and_marks_the_date(model):
+def test_area_chart_steps_through_the_models_areas_and_marks_the_date(real_model):
     at = app(date="2017-03-15")
     spec, data = area_chart(at)
     lines, rule = spec["layer"]
     assert data[rule["data"]["name"]] == [{"date": "2017-03-15"}]
     rows = data[lines["data"]["name"]]
     for date in (dt.date(2015, 6, 1), dt.date(2017, 3, 15)):
-        for faction, km2 in model.area_by_faction(date).items():
+        for faction, km2 in real_model.area_by_faction(date).items():
             if faction == "unclaimed":
                 continue
             last = max((r for r in rows if r["faction"] == faction and r["date"] <= date.isoformat()),
@@ -155,8 +161,8 @@ def test_layers_and_filters_decide_what_the_map_draws():
     assert '"kind": "place"' not in args["feature_group"]
 
 
-def test_online_tiles_are_an_option_not_the_default():
-    _, args = map_component(app())
+def test_online_tiles_are_an_option_not_the_default(default_page):
+    _, args = map_component(default_page)
     assert "tile.openstreetmap.org" not in args["script"]
     _, args = map_component(app(layers="areas,osm"))
     assert "tile.openstreetmap.org" in args["script"]

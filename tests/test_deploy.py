@@ -14,10 +14,7 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.error
-import urllib.request
 from pathlib import PurePosixPath
 
 import pytest
@@ -27,7 +24,7 @@ from packaging.utils import canonicalize_name
 
 from dashboard.core import paths
 from dashboard.web import mapview
-from tests.browser import free_port
+from tests.browser import free_port, is_healthy, wait_until
 
 ROOT = paths.ROOT
 DOCKERFILE = ROOT / "Dockerfile"
@@ -232,16 +229,11 @@ def test_the_health_check_passes_on_the_running_app_and_fails_without_it():
 
     assert check() != 0, "the health check passes with nothing listening"
     with image_command(port) as proc:
-        deadline = time.monotonic() + 60
-        while True:
+        def up() -> bool:
             assert proc.poll() is None, f"the image's command exited with {proc.returncode}"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    pytest.fail("the image's command never became healthy")
-                time.sleep(0.2)
+            return is_healthy(f"http://127.0.0.1:{port}/_stcore/health")
+
+        wait_until(up, 60, "the image's command becoming healthy")
         assert check() == 0
     assert check() != 0
 

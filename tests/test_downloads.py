@@ -1,4 +1,5 @@
-"""What the app's download buttons hand out for a view: every file made for real and read back."""
+"""What the app's download buttons hand out for a view, on the synthetic world: every file made for
+real and read back."""
 
 from __future__ import annotations
 
@@ -16,19 +17,22 @@ from dashboard.outputs import staticmap
 from dashboard.web.downloads import SCREEN_PX, view_downloads
 from dashboard.web.links import View
 
-VIEW = View(date=dt.date(2017, 7, 10), lat=36.34, lon=43.13, zoom=9, factions=("iraq", "isis"),
-            types=("capture",), compare=dt.date(2017, 1, 1))
+# Around Ashford, Iraqi and IS land only, captures only, changes since New Year 2016.
+VIEW = View(date=dt.date(2016, 7, 15), lat=33.55, lon=42.54, zoom=9, factions=("iraq", "isis"),
+            types=("capture",), compare=dt.date(2016, 1, 1))
 
 
 @pytest.fixture(scope="module")
-def files(model) -> dict[str, bytes]:
-    return {d.file_name.rsplit(".", 1)[1]: d.make() for d in view_downloads(model, VIEW)}
+def files(synthetic_model) -> dict[str, bytes]:
+    return {d.file_name.rsplit(".", 1)[1]: d.make() for d in view_downloads(synthetic_model, VIEW)}
 
 
-def test_one_file_of_each_kind_named_by_date(model):
-    names = [d.file_name for d in view_downloads(model, VIEW)]
-    assert names == [f"frontlines-2017-07-10.{ext}" for ext in ("png", "pdf", "geojson", "kml", "csv")] + [
-        "frontlines.html"]
+def test_one_file_of_each_kind_named_by_date(synthetic_model):
+    downloads = view_downloads(synthetic_model, VIEW)
+    stems = [f"frontlines-2016-07-15.{ext}" for ext in ("png", "pdf", "geojson", "kml", "csv")]
+    assert [d.file_name for d in downloads] == [*stems, "frontlines.html"]
+    assert [d.mime for d in downloads] == ["image/png", "application/pdf", "application/geo+json",
+                                           "application/vnd.google-earth.kml+xml", "text/csv", "text/html"]
 
 
 def test_static_map_covers_what_the_screen_shows(files):
@@ -38,22 +42,27 @@ def test_static_map_covers_what_the_screen_shows(files):
     frame = staticmap.Frame.web_view(VIEW.lat, VIEW.lon, VIEW.zoom, SCREEN_PX)
     x, y = to_projected(VIEW.lon, VIEW.lat)
     assert frame.x0 < x < frame.x1 and frame.y0 < y < frame.y1
-    # zoom 9 at 36 degrees north: ~246 m a pixel, so 1000 pixels are ~246 km
-    assert frame.width_km == pytest.approx(246, rel=0.02)
+    # zoom 9 at 33.55 degrees north: 156,543 m x cos(33.55°) / 2^9 = 254.8 m a pixel; 1000 pixels wide
+    assert frame.width_km == pytest.approx(254.8, rel=0.01)
 
 
 def test_data_files_hold_the_views_factions_and_event_types(files):
-    features = json.loads(files["geojson"])["features"]
-    areas = {f["properties"]["faction"] for f in features if f["properties"]["kind"] == "area"}
-    assert areas - {"unclaimed"} == {"iraq", "isis"}  # the land nobody claims stays, as on the map
-    assert {f["properties"]["type"] for f in features if f["properties"]["kind"] == "event"} <= {"capture"}
+    features = [f["properties"] for f in json.loads(files["geojson"])["features"]]
+    areas = {p["faction"] for p in features if p["kind"] == "area"}
+    assert areas == {"iraq", "isis", "unclaimed"}  # the land nobody claims stays, as on the map
+    # The 30 days up to the date: two captures, each with IS on one side.
+    events = [p["id"] for p in features if p["kind"] == "event"]
+    assert events == ["ashford-2016-06-26", "northmere-2016-06-28"]
+    assert {p["id"] for p in features if p["kind"] == "place"} == {
+        "ferrygate", "redfield-airbase", "bridgeport", "ashford", "brampton", "kingsbury", "new-kingsbury"}
     rows = list(csv.DictReader(io.StringIO(files["csv"].decode())))
-    assert {r["kind"] for r in rows} >= {"area", "place"}
+    assert sorted({r["kind"] for r in rows}) == ["area", "event", "front_line", "place"]
     assert ET.fromstring(files["kml"]).tag.endswith("kml")
 
 
-def test_standalone_page_opens_on_the_views_date(files, model):
+def test_standalone_page_opens_on_the_views_date(files, synthetic_model):
     page = files["html"].decode()
     assert "<script src=" not in page
-    opening = (VIEW.date - model.record.start).days
+    opening = (VIEW.date - synthetic_model.record.start).days
+    assert opening == 365 + 365 + 196  # 2014, 2015, then 1 January to 15 July 2016
     assert f'"opening": {opening}' in page or f'"opening":{opening}' in page

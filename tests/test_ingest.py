@@ -100,10 +100,8 @@ def test_a_name_is_one_mention_of_its_longest_form(gazetteer):
         ("tal-afar", "Tal Afar"), ("tell-abyad", "Tal Abyad"), ("abu-kamal", "Abu Kamal")]
 
 
-def test_mention_is_a_frozen_dataclass():
-    mention = Mention("raqqa", 0, 5, "Raqqa")
-    with pytest.raises(AttributeError):
-        mention.place = "mosul"  # type: ignore[misc]
+def test_a_mention_is_the_place_and_where_its_name_stands(gazetteer):
+    assert find_places("Troops entered Ar Raqqah.", gazetteer) == [Mention("raqqa", 15, 24, "Ar Raqqah")]
 
 
 # --- dates --------------------------------------------------------------------------------------

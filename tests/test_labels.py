@@ -1,32 +1,38 @@
-"""Which places are named on the map."""
+"""Which places are named on the map, on the synthetic world (ranks in tests/fixtures/README.md).
+
+The ranks of real cities and towns: tests/test_record.py.
+"""
 
 from __future__ import annotations
 
-import itertools
-
-from dashboard.core.geography import to_projected
 from dashboard.core.labels import map_labels
 
 
-def labels(model):
-    return map_labels(model.places, model.leading_places)
+def labels(model, spacing_km: float = 12.0) -> list[tuple[str, int]]:
+    return [(label.place.id, label.rank) for label in
+            map_labels(model.places, model.leading_places, spacing_km=spacing_km)]
 
 
-def test_big_cities_and_campaign_towns_are_named(model):
-    ranks = {label.place.id: label.rank for label in labels(model)}
-    for city in ("baghdad", "mosul", "aleppo", "damascus"):
-        assert ranks[city] == 1, city
-    for town in ("fallujah", "ramadi", "raqqa", "manbij", "tabqa", "palmyra"):
-        assert ranks[town] == 2, town
+def test_cities_then_recorded_towns_then_small_recorded_places_in_drawing_order(synthetic_model):
+    """Kingsbury has 1.2 million people (a city); Bridgeport, recorded, only 20,000 (under 30,000);
+    Sandholm records nothing, Redfield Airbase only itself (local)."""
+    assert labels(synthetic_model) == [  # within a rank, biggest first
+        ("kingsbury", 1),
+        ("ashford", 2), ("westbrook", 2), ("northmere", 2), ("brampton", 2), ("ferrygate", 2),
+        ("bridgeport", 3)]
 
 
-def test_no_two_labels_sit_on_top_of_each_other(model):
-    points = [to_projected(label.place.lon, label.place.lat) for label in labels(model)]
-    for (x1, y1), (x2, y2) in itertools.combinations(points, 2):
-        assert (x1 - x2) ** 2 + (y1 - y2) ** 2 >= 12_000 ** 2
+def test_a_bigger_district_gives_way_to_its_recorded_city(synthetic_model):
+    """New Kingsbury (1.4 million) is 8 km from Kingsbury (1.2 million): Kingsbury keeps the name."""
+    assert ("new-kingsbury", 1) not in labels(synthetic_model)
+    assert ("new-kingsbury", 1) in labels(synthetic_model, spacing_km=7.9)
+    assert labels(synthetic_model, spacing_km=7.9)[:2] == [("kingsbury", 1), ("new-kingsbury", 1)]
 
 
-def test_districts_give_way_to_their_city(model):
-    names = {label.place.id for label in labels(model)}
-    assert "mosul" in names
-    assert not {p.id for p in model.places if p.name in ("Al Mawşil al Jadīdah", "Sadr City")} & names
+def test_no_two_labels_within_the_spacing(synthetic_model):
+    """Ferrygate and Bridgeport are 40 km apart (across the border), Ashford and Brampton 50 km."""
+    ids = [place for place, _ in labels(synthetic_model, spacing_km=45)]
+    assert "ferrygate" in ids and "bridgeport" not in ids  # Bridgeport ranks lower: placed later
+    assert "ashford" in ids and "brampton" in ids
+    wide = [place for place, _ in labels(synthetic_model, spacing_km=51)]
+    assert "ashford" in wide and "brampton" not in wide  # Ashford is bigger: it is placed first

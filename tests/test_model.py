@@ -1,4 +1,7 @@
-"""The control engine on the real record and the real geography."""
+"""The control model on the synthetic world, whose answers tests/fixtures/README.md works out by hand.
+
+The same model on the real record and geography: tests/test_record.py.
+"""
 
 from __future__ import annotations
 
@@ -10,154 +13,170 @@ import shapely
 
 from dashboard.core.events import CONTESTED, UNCLAIMED
 from dashboard.core.geography import outlines, project
+from dashboard.core.model import ModelParameters
+
+from . import synthetic
+from .conftest import SYNTHETIC_GEODATA
 
 D = dt.date.fromisoformat
 
-# Well-documented turning points: (place, date, who held it).  Sources are in events.yaml.
+# (place, date, holder), read off the record: a change takes effect on its own date; a village
+# (Sandholm, New Kingsbury) has the holder of the recorded town it follows.
 TURNING_POINTS = [
-    ("fallujah", "2014-01-02", "iraq"),
-    ("fallujah", "2016-05-22", "isis"),
-    ("fallujah", "2016-07-15", "iraq"),
-    ("ramadi", "2015-06-01", "isis"),
-    ("ramadi", "2016-03-01", "iraq"),
-    ("tikrit", "2015-01-01", "isis"),
-    ("tikrit", "2015-05-01", "iraq"),
-    ("mosul-east", "2014-06-01", "iraq"),
-    ("mosul-east", "2015-06-01", "isis"),
-    ("mosul-east", "2017-03-15", "iraq"),
-    ("mosul", "2017-08-01", "iraq"),
-    ("tal-afar", "2016-01-01", "isis"),
-    ("tal-afar", "2017-09-15", "iraq"),
-    ("sinjar", "2014-09-01", "isis"),
-    ("sinjar", "2016-01-01", "krg"),
-    ("kirkuk", "2015-01-01", "krg"),
-    ("kirkuk", "2018-01-01", "iraq"),
-    ("baghdad", "2016-07-03", "iraq"),
-    ("raqqa", "2015-06-01", "isis"),
-    ("raqqa", "2017-11-01", "sdf"),
-    ("palmyra", "2015-01-01", "syria"),
-    ("palmyra", "2015-06-01", "isis"),
-    ("palmyra", "2016-04-15", "syria"),
-    ("palmyra", "2017-01-15", "isis"),
-    ("palmyra", "2017-04-01", "syria"),
-    ("manbij", "2016-06-01", "isis"),
-    ("manbij", "2016-09-01", "sdf"),
-    ("al-bab", "2016-06-01", "isis"),
-    ("al-bab", "2017-03-01", "opposition"),
-    ("jarabulus", "2016-09-01", "opposition"),
-    ("kobani", "2015-03-01", "sdf"),
-    ("tabqa", "2017-06-01", "sdf"),
-    ("abu-kamal", "2016-01-01", "isis"),
-    ("abu-kamal", "2018-01-01", "syria"),
-    ("baghuz", "2019-03-31", "sdf"),
+    ("northmere", "2014-01-13", CONTESTED), ("northmere", "2014-01-14", "isis"),
+    ("ashford", "2014-06-09", "iraq"), ("ashford", "2014-06-10", "isis"),
+    ("ashford", "2016-06-25", "isis"), ("ashford", "2016-06-26", "iraq"),
+    ("northmere", "2016-06-28", "opposition"),
+    ("redfield-airbase", "2015-05-19", "syria"), ("redfield-airbase", "2015-05-20", "isis"),
+    ("redfield-airbase", "2018-01-10", "syria"),
+    ("ferrygate", "2015-09-01", "isis"), ("ferrygate", "2017-10-20", "sdf"),
+    ("sandholm", "2015-06-01", "syria"), ("new-kingsbury", "2019-03-31", "iraq"),
 ]
 
 
 @pytest.mark.parametrize(("place", "date", "holder"), TURNING_POINTS,
                          ids=[f"{p}-{d}" for p, d, _ in TURNING_POINTS])
-def test_turning_points(model, place, date, holder):
-    assert model.state_of(place, D(date)).control.faction == holder
+def test_holder_of_each_place_on_each_date(synthetic_model, place, date, holder):
+    assert synthetic_model.state_of(place, D(date)).control.faction == holder
 
 
-def test_west_mosul_was_not_government_held_while_the_east_was(model):
-    day = D("2017-03-15")
-    assert model.state_of("mosul-east", day).control.faction == "iraq"
-    assert model.state_of("mosul", day).control.faction in ("isis", CONTESTED)
+def test_contested_land_names_its_parties(synthetic_model):
+    state = synthetic_model.state_of("northmere", D("2014-01-01"))
+    assert state.control.parties == ("isis", "opposition")
+    (area,) = [a for a in synthetic_model.snapshot(D("2014-01-01")).areas if a.faction == CONTESTED]
+    assert area.parties == ("isis", "opposition")
 
 
-def test_deir_ez_zor_enclave_is_besieged_until_september_2017(model):
-    assert model.state_of("deir-ez-zor", D("2016-06-01")).besieged_by == "isis"
-    assert model.state_of("deir-ez-zor", D("2017-10-01")).besieged_by is None
-    point = project(shapely.Point(model.gazetteer["deir-ez-zor"].lon, model.gazetteer["deir-ez-zor"].lat))
-    (enclave,) = [a for a in model.snapshot(D("2016-06-01")).areas if a.geometry.contains(point)]
+def test_villages_follow_the_nearest_recorded_town_of_their_own_country(synthetic_model):
+    """Sandholm is 35 km from Redfield Airbase (local) and 95.5 km from Ashford (Iraq): it follows
+    Westbrook, 105.5 km away; New Kingsbury follows Kingsbury, 8 km away."""
+    assert synthetic_model.leader_of("sandholm").id == "westbrook"
+    assert synthetic_model.leader_of("new-kingsbury").id == "kingsbury"
+    assert synthetic_model.leader_of("redfield-airbase").id == "redfield-airbase"
+    assert synthetic_model.recorded_places == {"westbrook", "northmere", "ferrygate", "redfield-airbase",
+                                               "bridgeport", "ashford", "brampton", "kingsbury"}
+    assert synthetic_model.leading_places == synthetic_model.recorded_places - {"redfield-airbase"}
+
+
+def test_the_westbrook_enclave_is_besieged_until_september_2017(synthetic_model):
+    assert synthetic_model.state_of("westbrook", D("2015-01-14")).besieged_by is None
+    assert synthetic_model.state_of("westbrook", D("2015-01-15")).besieged_by == "isis"
+    assert synthetic_model.state_of("sandholm", D("2016-06-01")).besieged_by == "isis"  # with its town
+    assert synthetic_model.state_of("westbrook", D("2017-09-05")).besieged_by is None
+    (enclave,) = [a for a in synthetic_model.snapshot(D("2016-06-01")).areas if a.besieged_by]
     assert (enclave.faction, enclave.besieged_by) == ("syria", "isis")
-    (after,) = [a for a in model.snapshot(D("2017-10-01")).areas if a.geometry.contains(point)]
-    assert (after.faction, after.besieged_by) == ("syria", None)
+    expected = synthetic.CELL_KM2["westbrook"] + synthetic.CELL_KM2["sandholm"]
+    assert enclave.area_km2 == pytest.approx(expected, rel=synthetic.REL)
+    after = {(a.faction, a.besieged_by) for a in synthetic_model.snapshot(D("2017-10-01")).areas}
+    assert ("syria", None) in after and ("syria", "isis") not in after
 
 
-DATES = [D(d) for d in ("2014-01-01", "2014-08-15", "2015-06-01", "2016-07-15", "2017-03-15",
-                        "2017-11-01", "2019-03-31")]
+def test_the_hand_worked_figures_use_the_models_claim_radius():
+    assert ModelParameters().claim_radius_km == synthetic.R_KM
 
 
-@pytest.mark.parametrize("date", DATES, ids=str)
-def test_areas_and_unclaimed_land_tile_the_two_countries(model, date):
-    areas = model.snapshot(date).areas
-    land = sum(o.area for o in outlines().values()) / 1e6
-    assert sum(a.area_km2 for a in areas) == pytest.approx(land, rel=1e-4)
-    for a, b in itertools.combinations(areas, 2):
-        assert a.geometry.intersection(b.geometry).area / 1e6 < 1.0, (a.faction, b.faction)
+@pytest.mark.parametrize("date", sorted(synthetic.HELD), ids=str)
+def test_each_faction_holds_the_cells_of_its_places(synthetic_model, date):
+    expected = synthetic.held_km2(date) | {UNCLAIMED: synthetic.UNCLAIMED_KM2}
+    assert synthetic_model.area_by_faction(date) == pytest.approx(expected, rel=synthetic.REL)
+    drawn = synthetic_model.snapshot(date).area_by_faction()
+    assert drawn == pytest.approx(expected, rel=synthetic.REL)
 
 
-@pytest.mark.parametrize("date", DATES, ids=str)
-def test_each_place_lies_in_its_holders_area(model, date):
-    snapshot = model.snapshot(date)
-    for place, state in zip(model.places, model.states(date), strict=True):
-        point = project(shapely.Point(place.lon, place.lat))
-        if not outlines()[place.country].contains(point):  # on the coast or border: outside the outline
-            continue
-        holders = [a for a in snapshot.areas if a.geometry.distance(point) < 1.0]
-        assert [a.faction for a in holders] == [state.control.faction], place.id
+def test_a_lone_town_claims_a_disk_of_the_claim_radius(synthetic_model):
+    (opposition,) = [a for a in synthetic_model.snapshot(D("2016-07-15")).areas if a.faction == "opposition"]
+    x, y = synthetic.XY_KM["northmere"]
+    disk = shapely.Point(x * 1000, y * 1000).buffer(synthetic.R_KM * 1000, quad_segs=64)
+    assert opposition.geometry.symmetric_difference(disk).area / 1e6 < 0.005 * synthetic.DISK
 
 
-@pytest.mark.parametrize("date", DATES[1:], ids=str)
-def test_front_lines_separate_factions_and_avoid_borders(model, date):
-    snapshot = model.snapshot(date)
-    assert snapshot.front_lines
-    border = shapely.union_all([o.boundary for o in outlines().values()]).buffer(200)
-    by_faction = {}
-    for a in snapshot.areas:
-        by_faction[a.faction] = shapely.union_all([by_faction.get(a.faction, shapely.Polygon()), a.geometry])
-    for line in snapshot.front_lines:
-        a, b = line.sides
-        assert a != b and UNCLAIMED not in line.sides
-        # A front may end at the border, never run along it.
-        near_border = shapely.get_parts(line.geometry.intersection(border))
-        assert max((g.length for g in near_border), default=0) < 3000, line.sides
-        # The line runs along both sides' areas.
-        for side in (a, b):
-            assert line.geometry.difference(by_faction[side].buffer(10)).length < 1.0
+def epochs(model) -> list[dt.date]:
+    return [e.valid_from for e in model.epochs()]
 
 
-# Published estimates of the land IS controlled in Syria and Iraq combined (IHS Conflict Monitor /
-# IHS Markit releases of 2015-12-21, 2016-10-09 and 2017-01-18; the June 2017 figure as reported by
-# The Daily Star, 2017-06-29).  They count the land IS dominated around its towns and roads.
-IHS_ESTIMATES = [("2015-01-01", 90_800), ("2015-12-14", 78_000), ("2016-07-04", 68_300),
-                 ("2016-10-03", 65_500), ("2016-12-31", 60_400), ("2017-06-26", 36_200)]
+def test_one_state_per_change_of_control_or_siege(synthetic_model):
+    assert epochs(synthetic_model) == synthetic.EPOCH_STARTS
+    epoch = synthetic_model.epoch(D("2016-07-15"))
+    assert (epoch.valid_from, epoch.valid_to) == (D("2016-06-28"), D("2017-09-05"))
+    assert synthetic_model.snapshot(epoch.valid_from) is synthetic_model.snapshot(D("2017-09-04"))
+    assert synthetic_model.snapshot(epoch.valid_to) is not synthetic_model.snapshot(epoch.valid_from)
+    last = synthetic_model.epoch(D("2019-03-31"))
+    assert (last.valid_from, last.valid_to) == (D("2018-01-10"), D("2019-04-01"))
 
 
-@pytest.mark.parametrize(("date", "km2"), IHS_ESTIMATES, ids=[d for d, _ in IHS_ESTIMATES])
-def test_islamic_state_area_is_within_20_percent_of_published_estimates(model, date, km2):
-    assert model.area_by_faction(D(date)).get("isis", 0) == pytest.approx(km2, rel=0.20)
+def test_areas_and_unclaimed_land_tile_the_two_countries(synthetic_model):
+    for date in epochs(synthetic_model):
+        areas = synthetic_model.snapshot(date).areas
+        assert sum(a.area_km2 for a in areas) == pytest.approx(2 * synthetic.COUNTRY_KM2, rel=1e-6)
+        for a, b in itertools.combinations(areas, 2):
+            assert a.geometry.intersection(b.geometry).area / 1e6 < 0.01, (date, a.faction, b.faction)
 
 
-def test_the_map_changes_only_when_control_changes(model):
-    epoch = model.epoch(D("2016-07-15"))
-    assert model.snapshot(epoch.valid_from) is model.snapshot(epoch.valid_to - dt.timedelta(days=1))
-    assert model.snapshot(epoch.valid_to) is not model.snapshot(epoch.valid_from)
+def test_each_place_lies_in_its_holders_area(synthetic_model):
+    for date in epochs(synthetic_model):
+        snapshot = synthetic_model.snapshot(date)
+        for place, state in zip(synthetic_model.places, synthetic_model.states(date), strict=True):
+            point = project(shapely.Point(place.lon, place.lat))
+            holders = [(a.faction, a.besieged_by) for a in snapshot.areas if a.geometry.contains(point)]
+            assert holders == [(state.control.faction, state.besieged_by)], (date, place.id)
 
 
-@pytest.mark.parametrize("date", [D("2014-01-01"), D("2015-05-21"), D("2017-10-20"), D("2019-03-31")])
-def test_areas_summed_from_cells_equal_the_drawn_areas(model, date):
-    drawn = model.snapshot(date).area_by_faction()
-    summed = model.area_by_faction(date)
-    assert set(summed) == {f for f, km2 in drawn.items() if km2 > 0}
-    for faction, km2 in drawn.items():
-        assert summed.get(faction, 0) == pytest.approx(km2, rel=1e-6, abs=0.01)
+def segment_km(x0: float, y0: float, x1: float, y1: float) -> shapely.LineString:
+    return shapely.LineString([(x0 * 1000, y0 * 1000), (x1 * 1000, y1 * 1000)])
 
 
-def test_area_history_has_one_entry_per_distinct_state(model):
-    history = model.area_history(D("2016-01-01"), D("2016-12-31"))
-    assert [e for e, _ in history] == model.epochs(D("2016-01-01"), D("2016-12-31"))
-    assert history[0][1] == model.area_by_faction(D("2016-01-01"))
+def test_front_lines_are_the_bisectors_between_places_held_by_different_sides(synthetic_model):
+    fronts = {f.sides: f.geometry for f in synthetic_model.snapshot(D("2015-06-01")).front_lines}
+    assert set(fronts) == {("iraq", "isis"), ("isis", "syria")}
+    # Ashford (50, -50) | Brampton (100, -50): on x = 75 km; Redfield (-45, -25) | Sandholm (-45, -60):
+    # on y = -42.5 km.
+    half_50, half_35 = synthetic.chord(50) / 2, synthetic.chord(35) / 2
+    expected = {("iraq", "isis"): segment_km(75, -50 - half_50, 75, -50 + half_50),
+                ("isis", "syria"): segment_km(-45 - half_35, -42.5, -45 + half_35, -42.5)}
+    for sides, line in fronts.items():
+        assert line.length / 1000 == pytest.approx(expected[sides].length / 1000, rel=synthetic.REL)
+        assert line.hausdorff_distance(expected[sides]) < 300, sides  # metres: the 64-gon's corners
 
 
-def test_stepping_from_event_to_event(model):
-    dates = sorted({e.date for e in model.record.events})
-    middle = dates[len(dates) // 2]
-    assert model.next_event_date(middle) == dates[len(dates) // 2 + 1]
-    assert model.previous_event_date(middle) == dates[len(dates) // 2 - 1]
-    assert model.previous_event_date(dates[0]) is None
-    assert model.next_event_date(dates[-1]) is None
-    sieges = [e for e in model.record.events if e.type == "siege_broken"]
-    after = model.next_event_date(model.record.start, sieges)
-    assert after == min(e.date for e in sieges)
+def test_no_front_line_between_places_of_one_holder(synthetic_model):
+    # 2014: Redfield Airbase and Sandholm are both Syrian, Ashford and Brampton both Iraqi.
+    assert synthetic_model.snapshot(D("2014-01-01")).front_lines == ()
+
+
+def test_the_border_is_never_a_front_line(synthetic_model):
+    """Ferrygate (Syria, IS) and Bridgeport (Iraq, Iraqi government) are 40 km apart, each 20 km from
+    the border: each claims only its own side, and no front runs between them."""
+    date = D("2016-07-15")
+    assert synthetic_model.state_of("ferrygate", date).control.faction == "isis"
+    assert synthetic_model.state_of("bridgeport", date).control.faction == "iraq"
+    assert [f.sides for f in synthetic_model.snapshot(date).front_lines] == [("isis", "syria")]
+    ids = [p.id for p in synthetic_model.places]
+    country = outlines(SYNTHETIC_GEODATA)
+    for place, iso in (("ferrygate", "SY"), ("bridgeport", "IQ")):
+        cell = synthetic_model.tessellation.cells[ids.index(place)]
+        assert cell.within(country[iso].buffer(1)), place
+        assert cell.area / 1e6 == pytest.approx(synthetic.CELL_KM2[place], rel=synthetic.REL)
+
+
+def test_area_history_has_one_entry_per_distinct_state(synthetic_model):
+    history = synthetic_model.area_history(D("2016-01-01"), D("2016-12-31"))
+    assert [e.valid_from for e, _ in history] == [D("2016-01-01"), D("2016-06-26"), D("2016-06-28")]
+    assert [e.valid_to for e, _ in history] == [D("2016-06-26"), D("2016-06-28"), D("2017-01-01")]
+    assert history[-1][1] == pytest.approx(synthetic.held_km2(D("2016-07-15"))
+                                           | {UNCLAIMED: synthetic.UNCLAIMED_KM2}, rel=synthetic.REL)
+
+
+def test_stepping_from_event_to_event(synthetic_model):
+    assert synthetic_model.next_event_date(D("2016-03-05")) == D("2016-04-12")
+    assert synthetic_model.previous_event_date(D("2016-03-05")) == D("2016-02-10")
+    assert synthetic_model.next_event_date(D("2016-03-06")) == D("2016-04-12")  # from a day without events
+    assert synthetic_model.previous_event_date(D("2014-01-14")) is None
+    assert synthetic_model.next_event_date(D("2018-01-10")) is None
+    broken = [e for e in synthetic_model.record.events if e.type == "siege_broken"]
+    assert synthetic_model.next_event_date(D("2014-01-01"), broken) == D("2017-09-05")
+    assert synthetic_model.previous_event_date(D("2019-03-31"), broken) == D("2017-09-05")
+
+
+def test_events_between_two_dates_in_date_order(synthetic_model):
+    events = synthetic_model.events_between(D("2016-06-26"), D("2017-09-05"))
+    assert [e.id for e in events] == ["ashford-2016-06-26", "northmere-2016-06-28", "westbrook-siege-broken"]

@@ -9,12 +9,14 @@ that change control, so a snapshot is computed once per distinct state
 
 Examples
 --------
+``ControlModel.load()`` reads ``events.yaml`` and the shipped geography; ``small_model`` is the
+same geography with five places of the test record (``tests/fixtures/events_small.yaml``):
+
 >>> import datetime as dt
->>> model = small_model            # ControlModel.load() reads the real record
->>> model.state_of("fallujah", dt.date(2016, 5, 22)).control.faction
+>>> small_model.state_of("fallujah", dt.date(2016, 5, 22)).control.faction
 'isis'
->>> model.state_of("fallujah", dt.date(2016, 6, 26)).control.faction
-'iraq'
+>>> small_model.leader_of("saqlawiyah").id  # a village near Fallujah follows it
+'fallujah'
 """
 
 from __future__ import annotations

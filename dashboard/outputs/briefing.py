@@ -3,11 +3,17 @@ faction held, and the key events since the previous date, in our words, with the
 
 Examples
 --------
+With ``small_model`` (five places of the test record on the shipped geography) for
+``ControlModel.load()``:
+
 >>> import datetime as dt
->>> dates = pack_dates(small_model, start=dt.date(2016, 1, 1), end=dt.date(2016, 12, 31), every="6M")
->>> dates
-[datetime.date(2016, 1, 1), datetime.date(2016, 7, 1)]
->>> write_pack(small_model, briefing_pages(small_model, dates), tmp / "pack.pdf").name
+>>> dates = pack_dates(small_model, start=dt.date(2016, 1, 1), end=dt.date(2017, 12, 31), every="3M")
+>>> [d.isoformat() for d in dates[:3]]
+['2016-01-01', '2016-04-01', '2016-07-01']
+>>> pages = briefing_pages(small_model, dates[1:3])
+>>> [event.id for event in pages[1].events]
+['fallujah-2016-06-26']
+>>> write_pack(small_model, pages[1:], tmp_path / "pack.pdf").name  # one page: the second date
 'pack.pdf'
 """
 

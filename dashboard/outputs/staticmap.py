@@ -11,13 +11,16 @@ centre of the theatre (within ~2% at its edges).
 
 Examples
 --------
+With ``small_model`` (five places of the test record on the shipped geography) for
+``ControlModel.load()``:
+
 >>> import datetime as dt
->>> frame = Frame.around(small_model.gazetteer.resolve("Falluja"))
->>> figure = draw_map(small_model, dt.date(2016, 7, 10), frame=frame)
->>> save_figure(figure, tmp / "fallujah.png").name
-'fallujah.png'
->>> (tmp / "fallujah.png").read_bytes()[:4]
-b'\x89PNG'
+>>> frame = Frame.around(small_model.gazetteer.resolve("Mosul"))
+>>> round(frame.width_km)
+260
+>>> figure = draw_map(small_model, dt.date(2017, 7, 10), frame=frame)
+>>> save_figure(figure, tmp_path / "mosul.svg").name
+'mosul.svg'
 """
 
 from __future__ import annotations

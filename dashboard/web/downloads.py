@@ -8,7 +8,7 @@ Examples
 --------
 >>> import datetime as dt
 >>> from dashboard.web.links import View
->>> files = view_downloads(small_model, View(date=dt.date(2016, 7, 15)))
+>>> files = view_downloads(small_model, View(date=dt.date(2016, 7, 15)))  # small_model: a ControlModel
 >>> [d.file_name for d in files][:2]
 ['frontlines-2016-07-15.png', 'frontlines-2016-07-15.pdf']
 """

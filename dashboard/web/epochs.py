@@ -21,7 +21,7 @@ class EpochFeatures:
     while nobody else has asked for features for ``idle_s`` seconds: it would otherwise hold the GIL
     against the very requests it is meant to speed up.
 
-    >>> layers = EpochFeatures(small_model, simplify_m=1000)
+    >>> layers = EpochFeatures(small_model, simplify_m=1000)  # small_model: a ControlModel
     >>> layers(dt.date(2016, 7, 15)) is layers(dt.date(2016, 7, 16))  # same epoch
     True
     >>> layers(dt.date(2016, 6, 25)) is layers(dt.date(2016, 6, 26))  # Fallujah retaken on the 26th
