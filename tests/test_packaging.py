@@ -102,20 +102,24 @@ def _dependency_paths() -> list[str]:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     _build_backend_or_skip()
     base = tmp_path_factory.mktemp("packaging")
-    dist = base / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-                    "-q", "-w", str(dist), str(_copy_sources(base / "src"))],
-                   check=True, capture_output=True, timeout=120)
-    (wheel,) = dist.glob("frontlines-*.whl")
-    venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=60)
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "-q",
-                    "--no-deps", "--no-index", str(wheel)], check=True, capture_output=True, timeout=120)
     workdir = base / "elsewhere"
     workdir.mkdir()
-    # Nothing may lead back to the checkout: no PYTHONPATH, no data files named by the environment.
+    # Nothing may lead back to the checkout: no PYTHONPATH (through which pip would also take the
+    # checkout's frontlines.egg-info for an installed frontlines), no data files named by the environment.
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTHONPATH", "PYTHONHOME", "FRONTLINES_EVENTS", "FRONTLINES_GEODATA")}
+
+    def run(*args: str) -> None:
+        subprocess.run(args, cwd=workdir, env=env, check=True, capture_output=True, timeout=120)
+
+    dist = base / "dist"
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
+        "-w", str(dist), str(_copy_sources(base / "src")))
+    (wheel,) = dist.glob("frontlines-*.whl")
+    venv = base / "venv"
+    run(sys.executable, "-m", "venv", "--without-pip", str(venv))
+    run(sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "-q", "--no-deps",
+        "--no-index", str(wheel))
     installed = Installed(wheel, venv, workdir, env)
     purelib = Path(installed.python("import sysconfig; print(sysconfig.get_path('purelib'))").strip())
     (purelib / "frontlines-test-dependencies.pth").write_text("\n".join(_dependency_paths()) + "\n")
@@ -243,3 +247,35 @@ def test_the_streamlit_settings_turn_on_static_serving():
     assert config["server"]["enableStaticServing"] is True
     assert config["browser"]["gatherUsageStats"] is False
 
+
+# --- CI: the README's test command, and the lowest versions ----------------------------------------
+
+def quick_start() -> list[str]:
+    """The commands of the README's quick start: the first two ``sh`` blocks after its heading."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1]
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", section, re.S)[:2]]
+
+
+def test_ci_runs_the_readme_test_command_word_for_word():
+    app, tests = quick_start()
+    assert "streamlit run dashboard/app.py" in app and "pytest" in tests
+    for command in (app, tests):  # Debian's Python refuses pip outside a venv (PEP 668)
+        assert command.startswith("python3 -m venv .venv && .venv/bin/pip install ")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert tests in ci
+    assert ci[-1] == tests, "the README's command is the last: its status is CI's"
+
+
+def test_ci_pins_every_dependency_to_its_lower_bound():
+    script = ROOT / ".ci" / "lowest_constraints.py"
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)
+    pinned = [Requirement(line) for line in result.stdout.splitlines()]
+    project = PYPROJECT["project"]
+    required = [Requirement(r) for r in [*project["dependencies"], *project["optional-dependencies"]["test"]]]
+    assert [p.name for p in pinned] == [r.name for r in required]
+    for pin, requirement in zip(pinned, required, strict=True):
+        (exact,) = pin.specifier
+        (lower,) = [s for s in requirement.specifier if s.operator == ">="]
+        assert exact.operator == "==" and exact.version == lower.version
+        assert exact.version in requirement.specifier
