@@ -1,6 +1,6 @@
 # frontlines dashboard: `docker build -t frontlines .` then `docker run --rm -p 8501:8501 frontlines`.
 # Everything the app needs at run time is in the image (Leaflet is served from dashboard/static/, the
-# geography is geodata/): a running container makes no network request.
+# record and the geography are in dashboard/data/): a running container makes no network request.
 FROM python:3.12-slim
 
 # No file watcher (the code never changes in a container), no usage statistics, and no welcome
@@ -23,11 +23,11 @@ RUN grep -v '^-e ' requirements.txt > /tmp/deps.txt \
     && pip install -r /tmp/deps.txt \
     && rm /tmp/deps.txt
 
-# ... then the project. Editable, as in the README: dashboard/core/paths.py reads events.yaml and geodata/
-# beside the package, and the app writes dashboard/static/generated/ where Streamlit serves it.
-COPY pyproject.toml README.md LICENSE events.yaml ./
-COPY .streamlit ./.streamlit
-COPY geodata ./geodata
+# ... then the project (its data and Streamlit settings are inside dashboard/; geodata/README.md is
+# one of the wheel's license files, so the install needs it). Editable, as in the README: CMD runs
+# dashboard/app.py from here, and the app writes dashboard/static/generated/ where Streamlit serves it.
+COPY pyproject.toml README.md LICENSE ./
+COPY geodata/README.md ./geodata/README.md
 COPY dashboard ./dashboard
 RUN pip install --no-deps -e . \
     && python -m compileall -q dashboard \

@@ -163,10 +163,12 @@ def measure(name: str, script: Path, dates: list[dt.date], clicks: int, settle: 
 
 
 def naive_script(tmp: Path) -> Path:
-    """bench/naive_app.py in a folder with the app's static files (Streamlit serves ./static next to it)."""
+    """bench/naive_app.py in a folder with the app's static files and settings, which Streamlit finds
+    beside the script (./static, served with the settings' static serving, and ./.streamlit)."""
     script = tmp / "naive_app.py"
     shutil.copy(ROOT / "bench" / "naive_app.py", script)
     (tmp / "static").symlink_to(ROOT / "dashboard" / "static", target_is_directory=True)
+    (tmp / ".streamlit").symlink_to(ROOT / "dashboard" / ".streamlit", target_is_directory=True)
     return script
 
 

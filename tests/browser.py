@@ -82,7 +82,10 @@ def is_healthy(url: str) -> bool:
 
 
 class StreamlitServer:
-    """``streamlit run SCRIPT`` from the repo root (so .streamlit/config.toml applies), own process group."""
+    """``streamlit run SCRIPT`` from the repo root, in its own process group.
+
+    Streamlit reads the settings in ``.streamlit/config.toml`` beside the script (dashboard/.streamlit).
+    """
 
     def __init__(self, script: Path | str = APP, port: int | None = None, log: Path | None = None):
         self.script = Path(script)

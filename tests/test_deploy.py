@@ -164,13 +164,14 @@ def test_the_runtime_user_owns_the_generated_static_folder():
 
 
 def test_the_image_holds_the_data_and_an_editable_install():
-    """paths.ROOT is the package's parent: installed non-editable, the app looks for events.yaml in
-    site-packages (and writes the generated files where Streamlit does not serve them)."""
+    """The data and the Streamlit settings are inside dashboard/; the license files are needed to build
+    the install; CMD runs dashboard/app.py from WORKDIR, the same files the editable install imports."""
     sources = set(copied_sources())
-    needed = {"pyproject.toml", PYPROJECT["project"]["readme"], "events.yaml", "geodata", "dashboard",
-              ".streamlit"}
+    needed = {"pyproject.toml", PYPROJECT["project"]["readme"], "dashboard",
+              *PYPROJECT["project"]["license-files"]}
     assert needed <= sources, f"not copied into the image: {sorted(needed - sources)}"
-    assert (paths.ROOT / "events.yaml").is_file() and (paths.ROOT / "geodata").is_dir()
+    for inside in (paths.DATA / "events.yaml", paths.DATA / "geodata", paths.PACKAGE / ".streamlit"):
+        assert inside.exists() and inside.is_relative_to(ROOT / "dashboard"), inside
     runs = [args for kw, args in instructions() if kw == "RUN"]
     assert any(re.search(r"\bpip install (--\S+ )*-e \.(\s|$)", run) for run in runs)
     assert only("WORKDIR") == "/app"
@@ -192,7 +193,9 @@ def test_dockerignore_keeps_out_generated_and_local_files_but_nothing_the_image_
     for source in copied_sources():
         assert not ignored(source), f"{source} is copied by the Dockerfile but excluded by .dockerignore"
         assert (ROOT / source).exists(), source
-    for kept in ("dashboard/app.py", "dashboard/static/leaflet-1.9.4/leaflet.js", "geodata/places.csv"):
+    for kept in ("dashboard/app.py", "dashboard/static/leaflet-1.9.4/leaflet.js",
+                 "dashboard/data/events.yaml", "dashboard/data/geodata/places.csv",
+                 "dashboard/.streamlit/config.toml", "geodata/README.md"):
         assert not ignored(kept)
 
 
@@ -262,7 +265,7 @@ def test_requirements_txt_pins_the_runtime_dependencies_of_pyproject():
 
 def test_requirements_txt_installs_the_project_itself_editable():
     """`streamlit run dashboard/app.py` puts only dashboard/ on sys.path, so `import dashboard` needs
-    the project installed, and editable for dashboard/core/paths.py to find events.yaml and geodata/."""
+    the project installed, and editable so that it is the checkout's own files that run."""
     options = [line for line in requirement_lines() if line.startswith("-")]
     assert options == ["-e ."]
 
@@ -276,4 +279,7 @@ def test_community_cloud_reads_requirements_txt():
             break
     else:
         pytest.fail("no dependency file for Community Cloud")
-    assert (ROOT / ".streamlit" / "config.toml").is_file()
+    # The settings live beside the entry point (Streamlit's script-level config, read wherever
+    # `streamlit run` starts), and only there: a root .streamlit/config.toml would be a second copy.
+    assert (entry_dir / ".streamlit" / "config.toml").is_file()
+    assert not (ROOT / ".streamlit").exists()

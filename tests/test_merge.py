@@ -45,7 +45,7 @@ EXODUS = candidate("mosul-2014-06-10-exodus", "2014-06-10", "mosul", "evacuation
 @pytest.fixture
 def events(tmp_path: Path) -> Path:
     path = tmp_path / "events.yaml"
-    shutil.copyfile(paths.ROOT / "events.yaml", path)
+    shutil.copyfile(paths.DATA / "events.yaml", path)
     return path
 
 
