@@ -51,6 +51,9 @@ class Area:
     geometry: BaseGeometry
     parties: tuple[str, ...] = ()
     besieged_by: str | None = None
+    #: ``held`` (around recorded and nearby places), ``inferred`` (followed from a distant town) or
+    #: ``dominated`` (sparse land); see :mod:`dashboard.core.territory`.
+    tier: str = "held"
 
     @property
     def area_km2(self) -> float:
