@@ -57,7 +57,7 @@ class TerritoryParameters:
     #: Settled land around every place of the gazetteer.
     held_km: float = 10.0
     #: Sparse land beyond it, up to this distance of the nearest place, is dominated by its holder.
-    dominated_km: float = 40.0
+    dominated_km: float = 35.0
     #: A place farther than this from the recorded town it follows has its land marked inferred.
     inferred_km: float = 25.0
 
@@ -102,14 +102,18 @@ class Territory:
             by_leader[int(leader)].append(geometry)
         leader_land = {leader: shapely.union_all(parts, grid_size=GRID_M)
                        for leader, parts in by_leader.items()}
-        land = shapely.union_all(list(outlines.values()), grid_size=GRID_M)
-        claimed = shapely.union_all(list(leader_land.values()), grid_size=GRID_M)
-        #: Land no unit reaches, in connected pieces, and the leaders whose units touch each piece.
-        pockets = shapely.get_parts(shapely.difference(land, claimed, grid_size=GRID_M))
-        # Slivers left by snapping along the outline are not land anybody could hold.
-        self.pockets = pockets[shapely.area(pockets) >= SLIVER_M2]
-        self.pocket_km2 = shapely.area(self.pockets) / 1e6
-        self.pocket_neighbours = self._touching(self.pockets, leader_land, outlines, countries)
+        # Land no unit reaches, in connected pieces per country, and the leaders whose land touches each.
+        pockets, owners = [], []
+        for country, outline in outlines.items():
+            mine = [land for leader, land in leader_land.items() if countries[leader] == country]
+            rest = shapely.difference(outline, shapely.union_all(mine, grid_size=GRID_M), grid_size=GRID_M)
+            # Slivers left by snapping along the outline are not land anybody could hold.
+            parts = [g for g in shapely.get_parts(rest) if g.area >= SLIVER_M2]
+            pockets += parts
+            owners += [country] * len(parts)
+        self.pockets = np.array(pockets, dtype=object)
+        self.pocket_km2 = shapely.area(self.pockets) / 1e6 if pockets else np.zeros(0)
+        self.pocket_neighbours = self._touching(self.pockets, owners, leader_land, countries)
         self.edges = self._edges(leader_land, countries)
 
     def _cut(self, members: np.ndarray, xy: np.ndarray, outline: BaseGeometry, leaders: np.ndarray,
@@ -128,10 +132,10 @@ class Territory:
             cells = shapely.get_parts(shapely.voronoi_polygons(
                 shapely.multipoints(points), extend_to=envelope, ordered=True))
         disks = shapely.buffer(points, reach, quad_segs=16)
-        cells = shapely.intersection(shapely.intersection(cells, disks), outline)
+        cells = shapely.intersection(shapely.intersection(cells, disks), outline, grid_size=GRID_M)
         near = shapely.buffer(points, self.params.held_km * 1000, quad_segs=16)
-        settled = shapely.intersection(cells, near)
-        sparse = shapely.difference(cells, settled)
+        settled = shapely.intersection(cells, near, grid_size=GRID_M)
+        sparse = shapely.difference(cells, settled, grid_size=GRID_M)
         for i, place in enumerate(members):
             leader = int(leaders[place])
             if not settled[i].is_empty:
@@ -140,20 +144,16 @@ class Territory:
                 pieces[(leader, "dominated")].append(sparse[i])
 
     @staticmethod
-    def _touching(pockets: np.ndarray, leader_land: dict[int, BaseGeometry],
-                  outlines: Mapping[str, BaseGeometry], countries: np.ndarray) -> list[tuple[int, ...]]:
-        """Leaders whose land borders each pocket (within 10 m), of the pocket's own country."""
+    def _touching(pockets: np.ndarray, owners: list[str], leader_land: dict[int, BaseGeometry],
+                  countries: np.ndarray) -> list[tuple[int, ...]]:
+        """Leaders of the pocket's own country whose land borders it (within 10 m)."""
         ids = list(leader_land)
-        if not ids or not len(pockets):
+        if not ids:
             return [() for _ in pockets]
         tree = shapely.STRtree([leader_land[i] for i in ids])
-        out = []
-        for pocket in pockets:
-            near = tree.query(pocket, predicate="dwithin", distance=10.0)
-            inside = pocket.representative_point()
-            country = next((c for c, o in outlines.items() if o.intersects(inside)), None)
-            out.append(tuple(sorted(ids[j] for j in near if country is None or countries[ids[j]] == country)))
-        return out
+        return [tuple(sorted(ids[j] for j in tree.query(pocket, predicate="dwithin", distance=10.0)
+                             if countries[ids[j]] == country))
+                for pocket, country in zip(pockets, owners, strict=True)]
 
     @staticmethod
     def _edges(leader_land: dict[int, BaseGeometry],
