@@ -220,3 +220,42 @@ def test_stepping_from_event_to_event(synthetic_model):
 def test_events_between_two_dates_in_date_order(synthetic_model):
     events = synthetic_model.events_between(D("2016-06-26"), D("2017-09-05"))
     assert [e.id for e in events] == ["ashford-2016-06-26", "northmere-2016-06-28", "westbrook-siege-broken"]
+
+
+def with_baseline_line(tmp_path, old: str, new: str):
+    """The synthetic record with one baseline line replaced, as a file."""
+    from .conftest import SYNTHETIC_EVENTS
+
+    text = SYNTHETIC_EVENTS.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "events.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_the_record_can_say_what_a_town_leads(tmp_path):
+    """Sandholm follows Westbrook by distance; the record can give it to Ferrygate instead."""
+    from dashboard.core.model import ControlModel
+
+    events = with_baseline_line(tmp_path, "- {place: ferrygate, faction: sdf, sources: *src}",
+                                "- {place: ferrygate, faction: sdf, leads: {places: [sandholm]},"
+                                " sources: *src}")
+    model = ControlModel.load(events, SYNTHETIC_GEODATA)
+    assert model.leader_of("sandholm").id == "ferrygate"
+    assert model.state_of("sandholm", D("2016-07-15")).control.faction == "isis"  # Ferrygate's holder
+
+
+def test_a_leads_naming_an_unknown_place_or_district_is_refused_with_its_line(tmp_path):
+    from dashboard.core.places import read_places
+    from dashboard.core.validation import validate
+
+    events = with_baseline_line(tmp_path, "- {place: ferrygate, faction: sdf, sources: *src}",
+                                "- {place: ferrygate, faction: sdf, leads: {places: [atlantis],"
+                                " district: X9}, sources: *src}")
+    problems = [str(p) for p in validate(events, read_places(SYNTHETIC_GEODATA / "places.csv"))]
+    line = 1 + events.read_text(encoding="utf-8").splitlines().index(
+        next(line for line in events.read_text(encoding="utf-8").splitlines() if "atlantis" in line))
+    found = " ".join(problems)
+    assert f"{events}:{line}: baseline ferrygate.leads.places: unknown place 'atlantis'" in found
+    assert any(f"{events}:{line}: baseline ferrygate.leads.district: unknown district 'X9'" in p
+               for p in problems)

@@ -19,6 +19,11 @@ AREA_OPACITY = 0.5
 TIER_OPACITY = {"held": AREA_OPACITY, "inferred": 0.35, "dominated": 0.2}
 
 
+#: What each tier means, for legends.
+TIER_LABELS = {"held": "reported (around recorded towns)", "inferred": "inferred (far from a recorded town)",
+               "dominated": "dominated (sparse land)"}
+
+
 def area_opacity(dominated: bool, inferred: bool) -> float:
     """Fill opacity of an area by how sure the map is of it.
 

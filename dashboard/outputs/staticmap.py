@@ -368,6 +368,8 @@ def _draw_legend(figure: Figure, model: ControlModel, factions: Iterable[str], c
         colour = colours.get(faction, palette.UNKNOWN_COLOUR)
         handles.append(Patch(facecolor=colour, alpha=palette.AREA_OPACITY, edgecolor=colour,
                              label=names[faction]))
+    handles += [Patch(facecolor="#424242", alpha=opacity, edgecolor="none", label=palette.TIER_LABELS[tier])
+                for tier, opacity in palette.TIER_OPACITY.items()]
     handles += [
         Patch(facecolor=colours[CONTESTED], alpha=palette.AREA_OPACITY, edgecolor="#000000",
               linestyle="dashed", label="contested"),

@@ -75,6 +75,9 @@ def legend_html(factions: dict[str, tuple[str, str]], comparison: bool = True) -
         return f'<i style="background:{html.escape(colour)};{style}"></i>'
 
     rows = [row(fill(colour), name) for name, colour in factions.values()]
+    sample = "#424242"  # how sure the map is, shown on one neutral colour
+    rows += [row(fill(sample, f"opacity:{palette.TIER_OPACITY[tier]}"), label)
+             for tier, label in palette.TIER_LABELS.items()]
     rows += [
         row(fill(SPECIAL_COLOURS[CONTESTED], "border:1px dashed #000"), "contested"),
         row(fill("#ffffff", "border:2px solid #000"), "besieged (black outline)"),
