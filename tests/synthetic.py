@@ -1,10 +1,10 @@
 """The synthetic world's answers, worked out by hand (``tests/fixtures/README.md``).
 
-Everything here comes from the README's figures and the circle formulas below, never from running
-the model: the tests compare the model with these.
+Everything here comes from the README's figures, the model's parameters (inputs, not outputs) and
+the circle formulas below, never from running the model: the tests compare the model with these.
 
 >>> round(DISK, 1), round(CELL_KM2["ashford"], 1), round(chord(50), 2)
-(3166.9, 2986.7, 39.14)
+(3848.5, 3511.2, 48.99)
 """
 
 from __future__ import annotations
@@ -12,8 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-#: How far a place claims land (``ModelParameters.claim_radius_km``), km.
-R_KM = 31.75
+from dashboard.core.territory import TerritoryParameters
+
+#: How far a place's holder reaches (``TerritoryParameters.dominated_km``) and how far its settled
+#: land goes (``held_km``), km; a place farther than ``inferred_km`` from its leader is inferred.
+R_KM = TerritoryParameters().dominated_km
+H_KM = TerritoryParameters().held_km
+INFERRED_KM = TerritoryParameters().inferred_km
 #: Syria and Iraq are 200 km x 200 km each.
 COUNTRY_KM2 = 40_000.0
 #: The model draws circles as 64-gons, 0.16 % smaller than the circle: areas agree within this.
@@ -22,9 +27,9 @@ REL = 0.005
 DISK = math.pi * R_KM**2
 
 
-def lens(d: float) -> float:
-    """Overlap of two claim disks whose centres are ``d`` km apart (km²)."""
-    return 2 * R_KM**2 * math.acos(d / (2 * R_KM)) - d / 2 * math.sqrt(4 * R_KM**2 - d**2)
+def lens(d: float, r: float = R_KM) -> float:
+    """Overlap of two disks of radius ``r`` whose centres are ``d`` km apart (km²)."""
+    return 2 * r**2 * math.acos(d / (2 * r)) - d / 2 * math.sqrt(4 * r**2 - d**2)
 
 
 def segment(h: float) -> float:
@@ -50,7 +55,22 @@ CELL_KM2 = {
     "ashford": DISK - lens(50) / 2, "brampton": DISK - lens(50) / 2,
     "kingsbury": DISK - lens(8) / 2, "new-kingsbury": DISK - lens(8) / 2,
 }
+#: Settled land: a disk of ``H_KM`` around each place, inside its cell; Kingsbury and New Kingsbury,
+#: 8 km apart, share two overlapping disks.  Sandholm lies 105.5 km from Westbrook, which it follows:
+#: farther than ``INFERRED_KM``, so its settled land is *inferred*.
+HELD_DISK = math.pi * H_KM**2
+SETTLED_KM2 = {place: HELD_DISK for place in CELL_KM2} | {
+    "kingsbury": HELD_DISK - lens(8, H_KM) / 2, "new-kingsbury": HELD_DISK - lens(8, H_KM) / 2}
+INFERRED_PLACES = {"sandholm"}
 CLAIMED_KM2 = sum(CELL_KM2.values())
+#: Land no place reaches: one pocket in each country.  Syria's touches Westbrook (with Sandholm),
+#: Northmere, Ferrygate and Redfield Airbase, which never share one holder, so it is never anyone's;
+#: Iraq's touches Bridgeport, Ashford, Brampton and Kingsbury, so it is dominated by the Iraqi
+#: government whenever all four are Iraqi (before June 2014 and from 26 June 2016).
+SY_POCKET_KM2 = COUNTRY_KM2 - sum(CELL_KM2[p] for p in ("westbrook", "northmere", "ferrygate",
+                                                          "redfield-airbase", "sandholm"))
+IQ_POCKET_KM2 = COUNTRY_KM2 - sum(CELL_KM2[p] for p in ("bridgeport", "ashford", "brampton", "kingsbury",
+                                                          "new-kingsbury"))
 UNCLAIMED_KM2 = 2 * COUNTRY_KM2 - CLAIMED_KM2
 
 IRAQI_HELD = ["bridgeport", "ashford", "brampton", "kingsbury", "new-kingsbury"]
@@ -74,6 +94,16 @@ EPOCH_STARTS = [dt.date(2014, 1, 1), dt.date(2014, 1, 14), dt.date(2014, 6, 10),
                 dt.date(2017, 9, 5), dt.date(2017, 10, 20), dt.date(2018, 1, 10)]
 
 
+def iraq_holds_all_of_iraq(date: dt.date) -> bool:
+    return all(p in HELD[date].get("iraq", []) for p in ("bridgeport", "ashford", "brampton", "kingsbury"))
+
+
 def held_km2(date: dt.date) -> dict[str, float]:
-    """km² per holder on one of the dates of :data:`HELD`."""
-    return {faction: sum(CELL_KM2[p] for p in places) for faction, places in HELD[date].items()}
+    """km² per holder (every tier) and unclaimed, on one of the dates of :data:`HELD`."""
+    out = {faction: sum(CELL_KM2[p] for p in places) for faction, places in HELD[date].items()}
+    if iraq_holds_all_of_iraq(date):
+        out["iraq"] += IQ_POCKET_KM2
+        out["unclaimed"] = SY_POCKET_KM2
+    else:
+        out["unclaimed"] = SY_POCKET_KM2 + IQ_POCKET_KM2
+    return out

@@ -18,14 +18,19 @@ D = dt.date.fromisoformat
 
 
 def test_the_land_of_each_place_that_changed_hands_goes_to_its_new_holder(synthetic_model):
-    """From 2016-01-01 to 2016-07-15 Ashford passed from IS to Iraq, Northmere from IS to the rebels."""
+    """From 2016-01-01 to 2016-07-15 Ashford passed from IS to Iraq, Northmere from IS to the rebels;
+    with Ashford back, every town around Iraq's pocket of unreached land is Iraqi: Iraq dominates it."""
     shifts = land_changes(synthetic_model, D("2016-01-01"), D("2016-07-15"))
-    assert [(s.old, s.new) for s in shifts] == [("isis", "iraq"), ("isis", "opposition")]
+    assert [(s.old, s.new) for s in shifts] == [("isis", "iraq"), ("isis", "opposition"),
+                                                ("unclaimed", "iraq")]
     cells = {("isis", "iraq"): "ashford", ("isis", "opposition"): "northmere"}
     for shift in shifts:
+        assert shift.geometry.area / 1e6 == pytest.approx(shift.area_km2, rel=1e-6)
+        if (shift.old, shift.new) == ("unclaimed", "iraq"):
+            assert shift.area_km2 == pytest.approx(synthetic.IQ_POCKET_KM2, rel=synthetic.REL)
+            continue
         place = cells[(shift.old, shift.new)]
         assert shift.area_km2 == pytest.approx(synthetic.CELL_KM2[place], rel=synthetic.REL)
-        assert shift.geometry.area / 1e6 == pytest.approx(shift.area_km2, rel=1e-6)
         x, y = synthetic.XY_KM[place]
         assert shift.geometry.contains(shapely.Point(x * 1000, y * 1000))
 
@@ -33,8 +38,10 @@ def test_the_land_of_each_place_that_changed_hands_goes_to_its_new_holder(synthe
 def test_gains_and_losses_per_faction(synthetic_model):
     totals = change_totals(land_changes(synthetic_model, D("2016-01-01"), D("2016-07-15")))
     ashford, northmere = synthetic.CELL_KM2["ashford"], synthetic.CELL_KM2["northmere"]
-    assert list(totals) == ["isis", "opposition", "iraq"]  # largest turnover first
-    expected = {"isis": (0, ashford + northmere), "iraq": (ashford, 0), "opposition": (northmere, 0)}
+    pocket = synthetic.IQ_POCKET_KM2
+    assert list(totals) == ["iraq", "unclaimed", "isis", "opposition"]  # largest turnover first
+    expected = {"isis": (0, ashford + northmere), "iraq": (ashford + pocket, 0), "opposition": (northmere, 0),
+                "unclaimed": (0, pocket)}
     for faction, (gained, lost) in expected.items():
         balance = totals[faction]
         assert (balance.gained_km2, balance.lost_km2) == pytest.approx((gained, lost), rel=synthetic.REL)

@@ -43,8 +43,9 @@ def test_holder_of_each_place_on_each_date(synthetic_model, place, date, holder)
 def test_contested_land_names_its_parties(synthetic_model):
     state = synthetic_model.state_of("northmere", D("2014-01-01"))
     assert state.control.parties == ("isis", "opposition")
-    (area,) = [a for a in synthetic_model.snapshot(D("2014-01-01")).areas if a.faction == CONTESTED]
-    assert area.parties == ("isis", "opposition")
+    contested = [a for a in synthetic_model.snapshot(D("2014-01-01")).areas if a.faction == CONTESTED]
+    assert {a.tier for a in contested} == {"held", "dominated"}  # the town, and the land around it
+    assert all(a.parties == ("isis", "opposition") for a in contested)
 
 
 def test_villages_follow_the_nearest_recorded_town_of_their_own_country(synthetic_model):
@@ -63,31 +64,69 @@ def test_the_westbrook_enclave_is_besieged_until_september_2017(synthetic_model)
     assert synthetic_model.state_of("westbrook", D("2015-01-15")).besieged_by == "isis"
     assert synthetic_model.state_of("sandholm", D("2016-06-01")).besieged_by == "isis"  # with its town
     assert synthetic_model.state_of("westbrook", D("2017-09-05")).besieged_by is None
-    (enclave,) = [a for a in synthetic_model.snapshot(D("2016-06-01")).areas if a.besieged_by]
-    assert (enclave.faction, enclave.besieged_by) == ("syria", "isis")
+    enclave = [a for a in synthetic_model.snapshot(D("2016-06-01")).areas if a.besieged_by]
+    assert {(a.faction, a.besieged_by) for a in enclave} == {("syria", "isis")}
     expected = synthetic.CELL_KM2["westbrook"] + synthetic.CELL_KM2["sandholm"]
-    assert enclave.area_km2 == pytest.approx(expected, rel=synthetic.REL)
+    assert sum(a.area_km2 for a in enclave) == pytest.approx(expected, rel=synthetic.REL)
     after = {(a.faction, a.besieged_by) for a in synthetic_model.snapshot(D("2017-10-01")).areas}
     assert ("syria", None) in after and ("syria", "isis") not in after
 
 
-def test_the_hand_worked_figures_use_the_models_claim_radius():
-    assert ModelParameters().claim_radius_km == synthetic.R_KM
+def test_the_hand_worked_figures_hold_for_the_models_parameters():
+    """The README's formulas assume which disks overlap: retuning the model must keep them true."""
+    params = ModelParameters().territory
+    assert (params.dominated_km, params.held_km) == (synthetic.R_KM, synthetic.H_KM)
+    assert 2 * params.dominated_km < 79.06  # Redfield Airbase and Ferrygate's disks do not meet ...
+    assert 2 * params.dominated_km > 35  # ... Redfield's and Sandholm's do
+    assert 2 * params.held_km <= 35 and params.held_km < 20  # settled disks stay inside their cells
+    assert 8 < params.inferred_km < 105.5  # New Kingsbury is near its town, Sandholm far from its own
 
 
 @pytest.mark.parametrize("date", sorted(synthetic.HELD), ids=str)
 def test_each_faction_holds_the_cells_of_its_places(synthetic_model, date):
-    expected = synthetic.held_km2(date) | {UNCLAIMED: synthetic.UNCLAIMED_KM2}
+    expected = synthetic.held_km2(date)
     assert synthetic_model.area_by_faction(date) == pytest.approx(expected, rel=synthetic.REL)
     drawn = synthetic_model.snapshot(date).area_by_faction()
     assert drawn == pytest.approx(expected, rel=synthetic.REL)
 
 
-def test_a_lone_town_claims_a_disk_of_the_claim_radius(synthetic_model):
-    (opposition,) = [a for a in synthetic_model.snapshot(D("2016-07-15")).areas if a.faction == "opposition"]
+def test_a_lone_town_holds_a_disk_and_dominates_the_ring_around_it(synthetic_model):
+    areas = {a.tier: a.geometry for a in synthetic_model.snapshot(D("2016-07-15")).areas
+             if a.faction == "opposition"}
+    assert set(areas) == {"held", "dominated"}
     x, y = synthetic.XY_KM["northmere"]
-    disk = shapely.Point(x * 1000, y * 1000).buffer(synthetic.R_KM * 1000, quad_segs=64)
-    assert opposition.geometry.symmetric_difference(disk).area / 1e6 < 0.005 * synthetic.DISK
+    centre = shapely.Point(x * 1000, y * 1000)
+    settled = centre.buffer(synthetic.H_KM * 1000, quad_segs=64)
+    reach = centre.buffer(synthetic.R_KM * 1000, quad_segs=64)
+    assert areas["held"].symmetric_difference(settled).area / 1e6 < 0.005 * synthetic.HELD_DISK
+    ring = reach.difference(settled)
+    assert areas["dominated"].symmetric_difference(ring).area / 1e6 < 0.005 * synthetic.DISK
+
+
+def test_land_followed_from_a_distant_town_is_inferred(synthetic_model):
+    """Sandholm follows Westbrook from 105.5 km: its settled land is inferred; Westbrook's is held."""
+    areas = {(a.faction, a.tier): a for a in synthetic_model.snapshot(D("2019-03-31")).areas}
+    x, y = synthetic.XY_KM["sandholm"]
+    assert areas[("syria", "inferred")].area_km2 == pytest.approx(synthetic.HELD_DISK, rel=synthetic.REL)
+    assert areas[("syria", "inferred")].geometry.contains(shapely.Point(x * 1000, y * 1000))
+    held = 2 * synthetic.HELD_DISK  # Westbrook and Redfield Airbase
+    assert areas[("syria", "held")].area_km2 == pytest.approx(held, rel=synthetic.REL)
+
+
+def test_land_only_one_faction_reaches_is_dominated_by_it(synthetic_model):
+    """Iraq's pocket of unreached land touches four towns: all Iraqi in 2014 and from 26 June 2016."""
+    def iraqi_dominated(date: str) -> float:
+        return sum(a.area_km2 for a in synthetic_model.snapshot(D(date)).areas
+                   if a.faction == "iraq" and a.tier == "dominated")
+    towns = sum(synthetic.CELL_KM2[p] - synthetic.SETTLED_KM2[p] for p in synthetic.IRAQI_HELD)
+    assert iraqi_dominated("2014-01-01") == pytest.approx(towns + synthetic.IQ_POCKET_KM2, rel=synthetic.REL)
+    ashford = synthetic.CELL_KM2["ashford"] - synthetic.SETTLED_KM2["ashford"]
+    assert iraqi_dominated("2015-06-01") == pytest.approx(towns - ashford, rel=synthetic.REL)  # Ashford is IS
+    unclaimed = {d: sum(a.area_km2 for a in synthetic_model.snapshot(D(d)).areas if a.faction == UNCLAIMED)
+                 for d in ("2014-01-01", "2015-06-01")}
+    assert unclaimed["2014-01-01"] == pytest.approx(synthetic.SY_POCKET_KM2, rel=synthetic.REL)
+    assert unclaimed["2015-06-01"] == pytest.approx(synthetic.SY_POCKET_KM2 + synthetic.IQ_POCKET_KM2,
+                                                    rel=synthetic.REL)
 
 
 def epochs(model) -> list[dt.date]:
@@ -152,8 +191,10 @@ def test_the_border_is_never_a_front_line(synthetic_model):
     assert [f.sides for f in synthetic_model.snapshot(date).front_lines] == [("isis", "syria")]
     ids = [p.id for p in synthetic_model.places]
     country = outlines(SYNTHETIC_GEODATA)
+    territory = synthetic_model.territory
     for place, iso in (("ferrygate", "SY"), ("bridgeport", "IQ")):
-        cell = synthetic_model.tessellation.cells[ids.index(place)]
+        units = territory.unit_geometry[territory.unit_leader == ids.index(place)]
+        cell = shapely.union_all(units)
         assert cell.within(country[iso].buffer(1)), place
         assert cell.area / 1e6 == pytest.approx(synthetic.CELL_KM2[place], rel=synthetic.REL)
 
@@ -162,8 +203,7 @@ def test_area_history_has_one_entry_per_distinct_state(synthetic_model):
     history = synthetic_model.area_history(D("2016-01-01"), D("2016-12-31"))
     assert [e.valid_from for e, _ in history] == [D("2016-01-01"), D("2016-06-26"), D("2016-06-28")]
     assert [e.valid_to for e, _ in history] == [D("2016-06-26"), D("2016-06-28"), D("2017-01-01")]
-    assert history[-1][1] == pytest.approx(synthetic.held_km2(D("2016-07-15"))
-                                           | {UNCLAIMED: synthetic.UNCLAIMED_KM2}, rel=synthetic.REL)
+    assert history[-1][1] == pytest.approx(synthetic.held_km2(D("2016-07-15")), rel=synthetic.REL)
 
 
 def test_stepping_from_event_to_event(synthetic_model):
@@ -180,3 +220,42 @@ def test_stepping_from_event_to_event(synthetic_model):
 def test_events_between_two_dates_in_date_order(synthetic_model):
     events = synthetic_model.events_between(D("2016-06-26"), D("2017-09-05"))
     assert [e.id for e in events] == ["ashford-2016-06-26", "northmere-2016-06-28", "westbrook-siege-broken"]
+
+
+def with_baseline_line(tmp_path, old: str, new: str):
+    """The synthetic record with one baseline line replaced, as a file."""
+    from .conftest import SYNTHETIC_EVENTS
+
+    text = SYNTHETIC_EVENTS.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "events.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_the_record_can_say_what_a_town_leads(tmp_path):
+    """Sandholm follows Westbrook by distance; the record can give it to Ferrygate instead."""
+    from dashboard.core.model import ControlModel
+
+    events = with_baseline_line(tmp_path, "- {place: ferrygate, faction: sdf, sources: *src}",
+                                "- {place: ferrygate, faction: sdf, leads: {places: [sandholm]},"
+                                " sources: *src}")
+    model = ControlModel.load(events, SYNTHETIC_GEODATA)
+    assert model.leader_of("sandholm").id == "ferrygate"
+    assert model.state_of("sandholm", D("2016-07-15")).control.faction == "isis"  # Ferrygate's holder
+
+
+def test_a_leads_naming_an_unknown_place_or_district_is_refused_with_its_line(tmp_path):
+    from dashboard.core.places import read_places
+    from dashboard.core.validation import validate
+
+    events = with_baseline_line(tmp_path, "- {place: ferrygate, faction: sdf, sources: *src}",
+                                "- {place: ferrygate, faction: sdf, leads: {places: [atlantis],"
+                                " district: X9}, sources: *src}")
+    problems = [str(p) for p in validate(events, read_places(SYNTHETIC_GEODATA / "places.csv"))]
+    line = 1 + events.read_text(encoding="utf-8").splitlines().index(
+        next(line for line in events.read_text(encoding="utf-8").splitlines() if "atlantis" in line))
+    found = " ".join(problems)
+    assert f"{events}:{line}: baseline ferrygate.leads.places: unknown place 'atlantis'" in found
+    assert any(f"{events}:{line}: baseline ferrygate.leads.district: unknown district 'X9'" in p
+               for p in problems)

@@ -96,18 +96,6 @@ def test_six_factions_hold_land_in_mid_2016(real_model):
     assert {"isis", "iraq", "syria", "sdf", "krg", "opposition"} <= held
 
 
-# Published estimates of the land IS controlled in Syria and Iraq combined (IHS Conflict Monitor /
-# IHS Markit releases of 2015-12-21, 2016-10-09 and 2017-01-18; the June 2017 figure as reported by
-# The Daily Star, 2017-06-29).  They count the land IS dominated around its towns and roads.
-IHS_ESTIMATES = [("2015-01-01", 90_800), ("2015-12-14", 78_000), ("2016-07-04", 68_300),
-                 ("2016-10-03", 65_500), ("2016-12-31", 60_400), ("2017-06-26", 36_200)]
-
-
-@pytest.mark.parametrize(("date", "km2"), IHS_ESTIMATES, ids=[d for d, _ in IHS_ESTIMATES])
-def test_islamic_state_area_is_within_20_percent_of_published_estimates(real_model, date, km2):
-    assert real_model.area_by_faction(D(date)).get("isis", 0) == pytest.approx(km2, rel=0.20)
-
-
 def test_mosul_passes_from_isis_to_iraq_between_2016_and_mid_2017(real_model):
     shifts = land_changes(real_model, D("2016-07-01"), D("2017-07-15"))
     mosul = real_model.gazetteer["mosul"]

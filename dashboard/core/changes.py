@@ -1,7 +1,7 @@
 """Land that changed hands between two dates.
 
-Cells of the tessellation never move, so what changed between two dates is the
-set of cells whose holder differs; each such cell is land lost by its old
+Territory units never move, so what changed between two dates is the set of units
+(and pockets of sparse land) whose holder differs; each is land lost by its old
 holder and gained by its new one.
 
 Examples
@@ -11,10 +11,13 @@ On the test record's five places (``small_model``), Fallujah was retaken in June
 >>> import datetime as dt
 >>> shifts = land_changes(small_model, dt.date(2016, 1, 1), dt.date(2017, 1, 1))
 >>> [(shift.old, shift.new) for shift in shifts]
-[('isis', 'iraq')]
+[('isis', 'iraq'), ('unclaimed', 'iraq')]
 >>> totals = change_totals(shifts)
->>> totals["isis"].lost_km2 == totals["iraq"].gained_km2 > 0
+>>> totals["isis"].lost_km2 + totals["unclaimed"].lost_km2 == totals["iraq"].gained_km2 > 0
 True
+
+Land nobody reached can pass too: with Fallujah back, the Iraqi government is the only holder
+around a pocket of desert, which it then dominates.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.core.model import ControlModel
+from dashboard.core.territory import GRID_M
 
 
 @dataclass(frozen=True)
@@ -58,14 +62,15 @@ def land_changes(model: ControlModel, since: dt.date, until: dt.date) -> list[Sh
     The order of the dates does not matter for which cells changed, only for the
     direction: ``old`` is the holder on ``since``.
     """
-    before, after = model.states(since), model.states(until)
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, (a, b) in enumerate(zip(before, after, strict=True)):
-        if a.control.faction != b.control.faction and model.cell_km2[i] > 0:
-            groups[(a.control.faction, b.control.faction)].append(i)
-    return [Shift(old, new, shapely.union_all(model.tessellation.cells[cells]),
-                  float(model.cell_km2[cells].sum()))
-            for (old, new), cells in sorted(groups.items())]
+    before = model.territory.holdings(model.leader_keys(since))
+    after = model.territory.holdings(model.leader_keys(until))
+    groups: dict[tuple[str, str], list[tuple[BaseGeometry, float]]] = defaultdict(list)
+    for (old, geometry, km2), (new, _, _) in zip(before, after, strict=True):
+        if old != new and km2 > 0:
+            groups[(old, new)].append((geometry, km2))
+    return [Shift(old, new, shapely.union_all([g for g, _ in pieces], grid_size=GRID_M),
+                  sum(km2 for _, km2 in pieces))
+            for (old, new), pieces in sorted(groups.items())]
 
 
 def change_totals(shifts: list[Shift]) -> dict[str, Balance]:

@@ -83,6 +83,32 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Leads:
+    """What a recorded place leads by the record's say-so: districts, sub-districts or places.
+
+    For the cases no follower rule gets right (:mod:`dashboard.core.followers`).
+    """
+
+    districts: tuple[str, ...] = ()
+    subdistricts: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    line: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.districts or self.subdistricts or self.places)
+
+    def covers(self, place: Any) -> bool:
+        """Whether a gazetteer place (with ``id``, ``district``, ``subdistrict``) is led.
+
+        >>> from types import SimpleNamespace as P
+        >>> Leads(districts=("IQD0601",)).covers(P(id="x", district="IQD0601", subdistrict=""))
+        True
+        """
+        return (place.id in self.places or (place.district != "" and place.district in self.districts)
+                or (place.subdistrict != "" and place.subdistrict in self.subdistricts))
+
+
+@dataclass(frozen=True)
 class Holding:
     """Control of one place on the start date, with its sources."""
 
@@ -94,6 +120,7 @@ class Holding:
     #: Control of a *local* place (a base, a camp, one district of a city) says nothing about the
     #: villages around it: they follow the nearest place that is not local.
     local: bool = False
+    leads: Leads = field(default_factory=Leads)
 
 
 @dataclass(frozen=True)
@@ -153,7 +180,8 @@ EVENT_KEYS = ("id", "date", "date_precision", "approximate", "place", "type", "c
               "besieged_by", "summary", "note", "sources")
 SOURCE_KEYS = ("title", "publisher", "date", "url")
 _EVENT_KEYS = set(EVENT_KEYS)
-_HOLDING_KEYS = {"place", "faction", "factions", "note", "sources", "local"}
+_HOLDING_KEYS = {"place", "faction", "factions", "note", "sources", "local", "leads"}
+_LEADS_KEYS = {"district", "subdistrict", "places"}
 _SOURCE_KEYS = set(SOURCE_KEYS)
 
 
@@ -334,10 +362,33 @@ def _parse_holding(r: _Reader, item: LineDict, where: str,
     local = item.get("local", False)
     if not isinstance(local, bool):
         r.bad(item.line_of("local"), f"{where}.local", "expected true or false")
+    leads = _parse_leads(r, item, where)
     if not place or control is None:
         return None
     return Holding(place, control, sources, r.text(item, "note", where, required=False), item.line,
-                   bool(local))
+                   bool(local), leads)
+
+
+def _parse_leads(r: _Reader, item: LineDict, where: str) -> Leads:
+    """``leads: {district: [...], subdistrict: [...], places: [...]}`` (each a code/id or a list)."""
+    raw = item.get("leads")
+    if raw is None:
+        return Leads()
+    leads = r.mapping(raw, f"{where}.leads", item.line_of("leads"))
+    if leads is None:
+        return Leads()
+    r.unknown_keys(leads, _LEADS_KEYS, f"{where}.leads")
+    found: dict[str, tuple[str, ...]] = {}
+    for key in sorted(_LEADS_KEYS):
+        value = leads.get(key, [])
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) and v.strip() for v in values):
+            r.bad(leads.line_of(key), f"{where}.leads.{key}", "expected a code or id, or a list of them")
+            values = []
+        found[key] = tuple(v.strip() for v in values)
+    if not any(found.values()):
+        r.bad(item.line_of("leads"), f"{where}.leads", "names no district, sub-district or place")
+    return Leads(found["district"], found["subdistrict"], found["places"], item.line_of("leads"))
 
 
 def _parse_event(r: _Reader, item: LineDict, where: str, factions: dict[str, Faction],

@@ -3,8 +3,9 @@
 A feature is ``{"type": "Feature", "properties": {...}, "geometry": {...}}`` in EPSG:4326, and its
 ``properties["kind"]`` says what it is:
 
-- ``area``: ``faction`` (a faction id, ``contested`` or ``unclaimed``), ``area_km2``; ``factions``
-  for contested land; ``besieged_by`` for a besieged enclave;
+- ``area``: ``faction`` (a faction id, ``contested`` or ``unclaimed``), ``area_km2``, ``dominated``
+  (sparse land its holder dominates) and ``inferred`` (modelled rather than reported: dominated, or
+  followed from a distant town); ``factions`` for contested land; ``besieged_by`` for a besieged enclave;
 - ``front_line``: ``sides`` (the two factions, sorted), ``length_km``;
 - ``place``: ``id``, ``name``, ``name_ar``, ``faction``, ``country``, ``governorate``, ``recorded``;
 - ``event``: ``id``, ``date``, ``date_precision``, ``place``, ``place_name``, ``type``, ``summary``,
@@ -62,7 +63,8 @@ def snapshot_features(snapshot: Snapshot, simplify_m: float = 0.0) -> Iterator[F
         shapes = list(shapely.coverage_simplify(np.array(shapes, dtype=object), simplify_m))
     for area, geometry in zip(snapshot.areas, shapes, strict=True):
         props: dict[str, Any] = {"kind": "area", "faction": area.faction,
-                                 "area_km2": round(area.area_km2, 1)}
+                                 "area_km2": round(area.area_km2, 1),
+                                 "dominated": area.tier == "dominated", "inferred": area.tier != "held"}
         if area.parties:
             props["factions"] = list(area.parties)
         if area.besieged_by:

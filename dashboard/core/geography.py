@@ -94,6 +94,17 @@ def rivers(geodata: Path = paths.GEODATA) -> list[Feature]:
     return read_features(geodata / "rivers.geojson")
 
 
+#: Rivers wide enough to be a front (the Euphrates at Deir ez-Zor and Raqqa, the Tigris at Mosul):
+#: a village follows a town on its own bank (:mod:`dashboard.core.followers`).
+MAIN_RIVERS = ("Euphrates", "Tigris")
+
+
+@cache
+def main_rivers(geodata: Path = paths.GEODATA) -> tuple[BaseGeometry, ...]:
+    """The :data:`MAIN_RIVERS`, projected."""
+    return tuple(project(f.geometry) for f in rivers(geodata) if f.properties.get("name") in MAIN_RIVERS)
+
+
 @cache
 def outlines(geodata: Path = paths.GEODATA) -> dict[str, BaseGeometry]:
     """Projected outlines of Syria and Iraq by ISO code (``SY``, ``IQ``)."""

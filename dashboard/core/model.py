@@ -23,30 +23,29 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import shapely
 
 from dashboard.core import paths
-from dashboard.core.areas import CellKey, Snapshot, Tessellation
+from dashboard.core.areas import CellKey, Snapshot
 from dashboard.core.control import ControlHistory, PlaceState
-from dashboard.core.events import UNCLAIMED, Event, EventRecord
-from dashboard.core.geography import outlines, to_projected
+from dashboard.core.events import Event, EventRecord
+from dashboard.core.followers import FollowerRules, follow
+from dashboard.core.geography import main_rivers, outlines, to_projected
 from dashboard.core.places import Gazetteer, Place, read_places
+from dashboard.core.territory import Territory, TerritoryParameters
 from dashboard.core.validation import load_record
 
 
 @dataclass(frozen=True)
 class ModelParameters:
-    """Tunable parameters of the area model (see the README)."""
+    """Tunable parameters of the area model (see the README, "How areas are drawn")."""
 
-    #: How far a place's holder claims the land around it.  Land farther than this
-    #: from every place stays unclaimed.
-    claim_radius_km: float = 31.75
+    territory: TerritoryParameters = field(default_factory=TerritoryParameters)
+    followers: FollowerRules = field(default_factory=FollowerRules)
 
 
 @dataclass(frozen=True)
@@ -77,13 +76,10 @@ class ControlModel:
         local = {h.place for h in record.baseline if h.local}
         #: Recorded places whose control the villages around them follow (the non-local ones).
         self.leading_places: frozenset[str] = frozenset(p for p in history.places if p not in local)
-        self.leaders = self._leaders()
-        self.tessellation = Tessellation(self.xy, [p.country for p in self.places], outlines(geodata),
-                                         params.claim_radius_km * 1000)
+        self.leaders, self.leader_km = self._leaders()
+        self.territory = Territory(self.xy, [p.country for p in self.places], self.leaders, self.leader_km,
+                                   outlines(geodata), params.territory)
         self._snapshots: dict[int, Snapshot] = {}
-        # Cells never change, so areas are sums of fixed cell areas (no geometry work per date).
-        self.cell_km2 = shapely.area(self.tessellation.cells) / 1e6
-        self.unclaimed_km2 = self.tessellation.unclaimed.area / 1e6
         self._event_dates = sorted({e.date for e in self.record.events})
 
     @classmethod
@@ -94,20 +90,30 @@ class ControlModel:
         record, history = load_record(events, gazetteer)
         return cls(gazetteer, record, history, params, Path(geodata))
 
-    def _leaders(self) -> np.ndarray:
-        """Index of the anchor each place follows (itself for an anchor)."""
-        anchors = np.array(sorted(self._index[p] for p in self.leading_places), dtype=int)
-        countries = np.array([p.country for p in self.places])
-        leaders = np.empty(len(self.places), dtype=int)
-        for i in range(len(self.places)):
-            if self.places[i].id in self.recorded_places:
-                leaders[i] = i
+    def _leaders(self) -> tuple[np.ndarray, np.ndarray]:
+        """Index of the leader each place follows (itself for a recorded place), and how far it is (km)."""
+        leading = [self._index[p] for p in self.leading_places]
+        leaders, km = follow(self.xy, [p.country for p in self.places], leading,
+                             districts=[p.district for p in self.places],
+                             subdistricts=[p.subdistrict for p in self.places],
+                             rivers=main_rivers(self.geodata), explicit=self._explicit_leads(),
+                             rules=self.params.followers)
+        for place in self.recorded_places:  # local places are their own leaders too
+            leaders[self._index[place]] = self._index[place]
+            km[self._index[place]] = 0.0
+        return leaders, km
+
+    def _explicit_leads(self) -> dict[int, int]:
+        """Places the record assigns to a leader (``leads``), by index."""
+        out: dict[int, int] = {}
+        for holding in self.record.baseline:
+            if not holding.leads:
                 continue
-            same = anchors[countries[anchors] == countries[i]]
-            pool = same if len(same) else anchors
-            d2 = ((self.xy[pool] - self.xy[i]) ** 2).sum(axis=1)
-            leaders[i] = pool[int(np.argmin(d2))]
-        return leaders
+            leader = self._index[holding.place]
+            for place in self.places:
+                if place.id != holding.place and holding.leads.covers(place):
+                    out[self._index[place.id]] = leader
+        return out
 
     def leader_of(self, place_id: str) -> Place:
         """The anchor whose control a place follows (the place itself for an anchor)."""
@@ -136,6 +142,14 @@ class ControlModel:
         anchor_states = {i: self.history.at(self.places[i].id, date) for i in set(self.leaders.tolist())}
         return [anchor_states[leader] for leader in self.leaders]
 
+    def leader_keys(self, date: dt.date) -> dict[int, CellKey]:
+        """What decides each leader's land on ``date``: (faction, contested parties, besieger)."""
+        out = {}
+        for i in self.territory.leaders:
+            state = self.history.at(self.places[i].id, date)
+            out[i] = (state.control.faction, state.control.parties, state.besieged_by)
+        return out
+
     def state_of(self, place_id: str, date: dt.date) -> PlaceState:
         """State of one place (any id in the gazetteer) on ``date``."""
         return self.history.at(self.leader_of(place_id).id, date)
@@ -144,21 +158,16 @@ class ControlModel:
         """Areas and front lines on ``date`` (computed once per epoch)."""
         n = self.history.epoch(date)
         if n not in self._snapshots:
-            keys: list[CellKey] = [(s.control.faction, s.control.parties, s.besieged_by)
-                                   for s in self.states(date)]
-            self._snapshots[n] = self.tessellation.snapshot(keys)
+            self._snapshots[n] = self.territory.snapshot(self.leader_keys(date))
         return self._snapshots[n]
 
     def area_by_faction(self, date: dt.date) -> dict[str, float]:
         """km2 held by each faction on ``date`` (plus ``contested`` and ``unclaimed``).
 
-        Equal to the areas of :meth:`snapshot`, but summed from the fixed cell areas, so a
-        whole history of areas costs milliseconds.
+        Equal to the areas of :meth:`snapshot` (all tiers together), but summed from the units'
+        fixed areas, so a whole history of areas costs milliseconds.
         """
-        totals: dict[str, float] = defaultdict(float)
-        for state, km2 in zip(self.states(date), self.cell_km2, strict=True):
-            totals[state.control.faction] += km2
-        totals[UNCLAIMED] += self.unclaimed_km2
+        totals = self.territory.area_by_key(self.leader_keys(date))
         return {faction: km2 for faction, km2 in totals.items() if km2 > 0}
 
     def area_history(self, start: dt.date | None = None, end: dt.date | None = None

@@ -13,8 +13,24 @@ from __future__ import annotations
 
 FRONT_COLOUR = "#b71c1c"
 UNKNOWN_COLOUR = "#bdbdbd"
-#: Opacity of control areas over the land colour.
+#: Opacity of control areas over the land colour: reported land, then lighter for what the model
+#: infers (land followed from a distant town) and lightest for sparse land a faction dominates.
 AREA_OPACITY = 0.5
+TIER_OPACITY = {"held": AREA_OPACITY, "inferred": 0.35, "dominated": 0.2}
+
+
+#: What each tier means, for legends.
+TIER_LABELS = {"held": "reported (around recorded towns)", "inferred": "inferred (far from a recorded town)",
+               "dominated": "dominated (sparse land)"}
+
+
+def area_opacity(dominated: bool, inferred: bool) -> float:
+    """Fill opacity of an area by how sure the map is of it.
+
+    >>> area_opacity(False, False), area_opacity(False, True), area_opacity(True, True)
+    (0.5, 0.35, 0.2)
+    """
+    return TIER_OPACITY["dominated" if dominated else "inferred" if inferred else "held"]
 LAND_COLOUR = "#ffffff"  # Syria and Iraq
 CONTEXT_COLOUR = "#e8e4dc"  # their neighbours
 BORDER_COLOUR = "#6d6d6d"

@@ -32,6 +32,8 @@ REGION_BOUNDS = (35.0, 29.0, 49.0, 37.5)  # west, south, east, north
 PLACE_COLUMNS = (
     "id", "name", "name_ar", "aliases", "lat", "lon", "country", "governorate", "population", "source",
 )
+#: Optional columns: OCHA district and sub-district codes (``Place.district``, ``Place.subdistrict``).
+OPTIONAL_COLUMNS = ("district", "subdistrict")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class Place:
     governorate: str
     population: int = 0
     source: str = ""
+    #: OCHA district (adm2) and sub-district (adm3) codes where known (Iraq), else ``""``.
+    district: str = ""
+    subdistrict: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -191,5 +196,6 @@ def _parse_place(row: dict[str, str], path: str, line: int, problems: list[Probl
         id=place_id, name=name, name_ar=(row.get("name_ar") or "").strip() or None,
         aliases=aliases, lat=coords[0], lon=coords[1], country=country,
         governorate=(row.get("governorate") or "").strip(), population=int(population),
-        source=(row.get("source") or "").strip(),
+        source=(row.get("source") or "").strip(), district=(row.get("district") or "").strip(),
+        subdistrict=(row.get("subdistrict") or "").strip(),
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.core.control import ControlHistory, replay
-from dashboard.core.events import EventRecord, parse_events
+from dashboard.core.events import EventRecord, Holding, parse_events
 from dashboard.core.places import Gazetteer, UnknownPlace
 from dashboard.core.problems import DataError, Problem
 from dashboard.core.yamlfile import LineDict, load_yaml_text
@@ -20,8 +20,11 @@ from dashboard.core.yamlfile import LineDict, load_yaml_text
 def check_record(record: EventRecord, gazetteer: Gazetteer) -> tuple[ControlHistory, list[Problem]]:
     """Cross-check a parsed record: places, duplicate ids, continuity of control, sieges."""
     problems: list[Problem] = []
+    districts = {p.district for p in gazetteer} - {""}
+    subdistricts = {p.subdistrict for p in gazetteer} - {""}
     for holding in record.baseline:
         _check_place(record.path, holding.line, "baseline.place", holding.place, gazetteer, problems)
+        _check_leads(record.path, holding, gazetteer, districts, subdistricts, problems)
     seen: dict[str, int] = {}
     for event in record.events:
         if event.id in seen:
@@ -32,6 +35,22 @@ def check_record(record: EventRecord, gazetteer: Gazetteer) -> tuple[ControlHist
                      problems)
     history, continuity = replay(record)
     return history, problems + continuity
+
+
+def _check_leads(path: str, holding: Holding, gazetteer: Gazetteer, districts: set[str],
+                 subdistricts: set[str], problems: list[Problem]) -> None:
+    """A ``leads`` may only name districts, sub-districts and places the gazetteer has."""
+    leads = holding.leads
+    where = f"baseline {holding.place}.leads"
+    for code in leads.districts:
+        if code not in districts:
+            problems.append(Problem(path, leads.line, f"{where}.district", f"unknown district {code!r}"))
+    for code in leads.subdistricts:
+        if code not in subdistricts:
+            problems.append(Problem(path, leads.line, f"{where}.subdistrict",
+                                    f"unknown sub-district {code!r}"))
+    for place_id in leads.places:
+        _check_place(path, leads.line, f"{where}.places", place_id, gazetteer, problems)
 
 
 def _check_place(path: str, line: int, field: str, place_id: str, gazetteer: Gazetteer,

@@ -280,12 +280,19 @@ def _draw_areas(ax: Axes, model: ControlModel, date: dt.date, frame: Frame) -> l
     if areas:
         shapes = gpd.GeoSeries([area.geometry for area in areas])
         fills = [colours.get(area.faction, palette.UNKNOWN_COLOUR) for area in areas]
-        shapes.plot(ax=ax, facecolor=fills, alpha=palette.AREA_OPACITY, edgecolor="none", zorder=2)
-        besieged = [area.besieged_by is not None for area in areas]
-        edges = [palette.BESIEGED_COLOUR if b else fill for b, fill in zip(besieged, fills, strict=True)]
-        shapes.plot(ax=ax, facecolor="none", zorder=3, edgecolor=edges,
-                    linewidth=[1.2 if b else 0.4 for b in besieged],
-                    linestyle=["dashed" if area.faction == CONTESTED else "solid" for area in areas])
+        for tier, opacity in palette.TIER_OPACITY.items():
+            mine = [i for i, area in enumerate(areas) if area.tier == tier]
+            if mine:
+                shapes.iloc[mine].plot(ax=ax, facecolor=[fills[i] for i in mine], alpha=opacity,
+                                       edgecolor="none", zorder=2)
+        # Outlines only where they mean something: a besieged enclave, contested land.
+        outlined = [i for i, area in enumerate(areas) if area.besieged_by or area.faction == CONTESTED]
+        if outlined:
+            shapes.iloc[outlined].plot(
+                ax=ax, facecolor="none", zorder=3,
+                edgecolor=[palette.BESIEGED_COLOUR if areas[i].besieged_by else fills[i] for i in outlined],
+                linewidth=[1.2 if areas[i].besieged_by else 0.6 for i in outlined],
+                linestyle=["solid" if areas[i].besieged_by else "dashed" for i in outlined])
     lines = [line.geometry for line in snapshot.front_lines]
     if lines:
         gpd.GeoSeries(lines).plot(ax=ax, color=palette.FRONT_COLOUR, linewidth=2.0, zorder=6)
@@ -361,6 +368,8 @@ def _draw_legend(figure: Figure, model: ControlModel, factions: Iterable[str], c
         colour = colours.get(faction, palette.UNKNOWN_COLOUR)
         handles.append(Patch(facecolor=colour, alpha=palette.AREA_OPACITY, edgecolor=colour,
                              label=names[faction]))
+    handles += [Patch(facecolor="#424242", alpha=opacity, edgecolor="none", label=palette.TIER_LABELS[tier])
+                for tier, opacity in palette.TIER_OPACITY.items()]
     handles += [
         Patch(facecolor=colours[CONTESTED], alpha=palette.AREA_OPACITY, edgecolor="#000000",
               linestyle="dashed", label="contested"),

@@ -75,6 +75,9 @@ def legend_html(factions: dict[str, tuple[str, str]], comparison: bool = True) -
         return f'<i style="background:{html.escape(colour)};{style}"></i>'
 
     rows = [row(fill(colour), name) for name, colour in factions.values()]
+    sample = "#424242"  # how sure the map is, shown on one neutral colour
+    rows += [row(fill(sample, f"opacity:{palette.TIER_OPACITY[tier]}"), label)
+             for tier, label in palette.TIER_LABELS.items()]
     rows += [
         row(fill(SPECIAL_COLOURS[CONTESTED], "border:1px dashed #000"), "contested"),
         row(fill("#ffffff", "border:2px solid #000"), "besieged (black outline)"),
@@ -215,10 +218,14 @@ def _area_tip(props: dict[str, Any]) -> str:
 
 def _area_style(props: dict[str, Any], fill: str) -> dict[str, Any]:
     besieged = bool(props.get("besieged_by"))
-    style = {"fillColor": fill, "fillOpacity": palette.AREA_OPACITY,
-             "color": palette.BESIEGED_COLOUR if besieged else fill, "weight": 2 if besieged else 0.5}
-    if props["faction"] == CONTESTED:
-        style["dashArray"] = "6 4"
+    opacity = palette.area_opacity(bool(props.get("dominated")), bool(props.get("inferred")))
+    style: dict[str, Any] = {"fillColor": fill, "fillOpacity": opacity}
+    if besieged:
+        style.update(color=palette.BESIEGED_COLOUR, weight=2)
+    elif props["faction"] == CONTESTED:
+        style.update(color=fill, weight=1, dashArray="6 4")
+    else:  # no outline: one faction's land reads as one area, whatever its tiers
+        style["stroke"] = False
     return style
 
 
