@@ -46,6 +46,9 @@ TIERS = ("held", "inferred", "dominated")
 #: Coordinates are snapped to this grid (metres) so neighbouring cells share their edges exactly:
 #: unions then leave no hairline seams inside one faction's land.
 GRID_M = 1.0
+#: Settled land's outline is simplified to this tolerance (m): invisible at the map's scales, and it
+#: keeps the shipped and exported geometry small.
+SIMPLIFY_M = 25.0
 #: Pieces of unreached land smaller than this (m²) are slivers of the snapping, not pockets.
 SLIVER_M2 = 100_000.0
 
@@ -83,25 +86,27 @@ class Territory:
                  outlines: Mapping[str, BaseGeometry], params: TerritoryParameters = TerritoryParameters()):
         self.params = params
         countries = np.asarray(countries, dtype=object)
-        pieces: dict[tuple[int, str], list[BaseGeometry]] = defaultdict(list)
-        tier = np.where(leader_km > params.inferred_km, "inferred", "held")
+        cells: dict[int, list[BaseGeometry]] = defaultdict(list)  # by leader: its followers' cells
+        near: dict[int, list[BaseGeometry]] = defaultdict(list)  # ... and their settled disks
+        far: dict[int, list[BaseGeometry]] = defaultdict(list)  # cells of followers far from the leader
         for country, outline in outlines.items():
             members = np.flatnonzero(countries == country)
             if len(members):
-                self._cut(members, np.asarray(xy, dtype=float)[members], outline, leaders, tier, pieces)
-        keys = sorted(pieces)
+                self._cut(members, np.asarray(xy, dtype=float)[members], outline, leaders,
+                          leader_km > params.inferred_km, cells, near, far)
+        leader_land = {leader: shapely.union_all(parts, grid_size=GRID_M) for leader, parts in cells.items()}
+        units: dict[tuple[int, str], BaseGeometry] = {}
+        for leader, land in leader_land.items():
+            for tier, geometry in self._tiers(land, near[leader], far[leader]).items():
+                if not geometry.is_empty:
+                    units[(leader, tier)] = geometry
+        keys = sorted(units)
         #: (leader, tier) of each unit, its geometry and km².
         self.units: list[tuple[int, str]] = keys
-        self.unit_geometry = np.array([shapely.union_all(pieces[k], grid_size=GRID_M) for k in keys],
-                                      dtype=object)
+        self.unit_geometry = np.array([units[k] for k in keys], dtype=object)
         self.unit_km2 = shapely.area(self.unit_geometry) / 1e6
         self.unit_leader = np.array([k[0] for k in keys], dtype=int)
-        self.leaders = sorted(set(self.unit_leader.tolist()))
-        by_leader = defaultdict(list)
-        for geometry, leader in zip(self.unit_geometry, self.unit_leader, strict=True):
-            by_leader[int(leader)].append(geometry)
-        leader_land = {leader: shapely.union_all(parts, grid_size=GRID_M)
-                       for leader, parts in by_leader.items()}
+        self.leaders = sorted(leader_land)
         # Land no unit reaches, in connected pieces per country, and the leaders whose land touches each.
         pockets, owners = [], []
         for country, outline in outlines.items():
@@ -117,8 +122,9 @@ class Territory:
         self.edges = self._edges(leader_land, countries)
 
     def _cut(self, members: np.ndarray, xy: np.ndarray, outline: BaseGeometry, leaders: np.ndarray,
-             tier: np.ndarray, pieces: dict[tuple[int, str], list[BaseGeometry]]) -> None:
-        """Each place's cell within ``outline``, cut into settled and sparse land, given to its leader."""
+             inferred: np.ndarray, cells: dict[int, list[BaseGeometry]], near: dict[int, list[BaseGeometry]],
+             far: dict[int, list[BaseGeometry]]) -> None:
+        """Each place's cell within ``outline`` and its reach, and its settled disk, given to its leader."""
         # Places at the same spot share one cell: the first of them gets it.
         _, first = np.unique(xy.round(0), axis=0, return_index=True)
         first.sort()
@@ -126,22 +132,39 @@ class Territory:
         points = shapely.points(xy)
         reach = self.params.dominated_km * 1000
         if len(points) == 1:
-            cells = np.array([outline], dtype=object)
+            raw = np.array([outline], dtype=object)
         else:
             envelope = shapely.box(*outline.buffer(reach).bounds)
-            cells = shapely.get_parts(shapely.voronoi_polygons(
+            raw = shapely.get_parts(shapely.voronoi_polygons(
                 shapely.multipoints(points), extend_to=envelope, ordered=True))
         disks = shapely.buffer(points, reach, quad_segs=16)
-        cells = shapely.intersection(shapely.intersection(cells, disks), outline, grid_size=GRID_M)
-        near = shapely.buffer(points, self.params.held_km * 1000, quad_segs=16)
-        settled = shapely.intersection(cells, near, grid_size=GRID_M)
-        sparse = shapely.difference(cells, settled, grid_size=GRID_M)
+        mine = shapely.intersection(shapely.intersection(raw, disks), outline, grid_size=GRID_M)
+        settled = shapely.buffer(points, self.params.held_km * 1000, quad_segs=16)
         for i, place in enumerate(members):
             leader = int(leaders[place])
-            if not settled[i].is_empty:
-                pieces[(leader, str(tier[place]))].append(settled[i])
-            if not sparse[i].is_empty:
-                pieces[(leader, "dominated")].append(sparse[i])
+            if not mine[i].is_empty:
+                cells[leader].append(mine[i])
+                near[leader].append(settled[i])
+                if inferred[place]:
+                    far[leader].append(mine[i])
+
+    @staticmethod
+    def _tiers(land: BaseGeometry, near: list[BaseGeometry],
+               far: list[BaseGeometry]) -> dict[str, BaseGeometry]:
+        """A leader's land cut into held, inferred and dominated land.
+
+        Settled land is the union of the followers' disks, simplified (neighbouring disks merge into
+        one outline with far fewer vertices) and kept inside the leader's land; the tiers are cut out of
+        that land, so together they tile it exactly.
+        """
+        settled = shapely.union_all(near).simplify(SIMPLIFY_M)
+        settled = _areal(shapely.intersection(land, settled, grid_size=GRID_M))
+        inferred, held = shapely.Polygon(), settled
+        if far:
+            inferred = _areal(shapely.intersection(settled, shapely.union_all(far), grid_size=GRID_M))
+            held = _areal(shapely.difference(settled, inferred, grid_size=GRID_M))
+        return {"held": held, "inferred": inferred,
+                "dominated": _areal(shapely.difference(land, settled, grid_size=GRID_M))}
 
     @staticmethod
     def _touching(pockets: np.ndarray, owners: list[str], leader_land: dict[int, BaseGeometry],
@@ -191,10 +214,12 @@ class Territory:
             else:
                 groups[(owner, "dominated")].append(pocket)
         areas = []
-        for ((faction, parties, besieger), tier), parts in sorted(groups.items(), key=_sort_key):
-            geometry = shapely.union_all(parts, grid_size=GRID_M)
+        for ((faction, parts_key, besieger), tier), parts in sorted(groups.items(), key=_sort_key):
+            # The units are already on the grid: a plain union dissolves their shared edges exactly, at a
+            # quarter of the cost of a fixed-precision one.
+            geometry = shapely.union_all(parts)
             if not geometry.is_empty:
-                areas.append(Area(faction, geometry, parties, besieger, tier))
+                areas.append(Area(faction, geometry, parts_key, besieger, tier))
         if unclaimed:
             areas.append(Area(UNCLAIMED, shapely.union_all(unclaimed, grid_size=GRID_M), tier="dominated"))
         return Snapshot(tuple(areas), self._front_lines(keys))
@@ -238,6 +263,13 @@ class Territory:
                 sides[tuple(sorted((fa, fb)))].append(line)
         return tuple(FrontLine(pair, shapely.line_merge(shapely.union_all(lines)))
                      for pair, lines in sorted(sides.items()))
+
+
+def _areal(geometry: BaseGeometry) -> BaseGeometry:
+    """The polygons of an overlay's result (a shared edge or corner can come out as a line or a point)."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    return shapely.union_all([g for g in shapely.get_parts(geometry) if g.geom_type == "Polygon"])
 
 
 def _sort_key(item: tuple[tuple[CellKey, str], list[BaseGeometry]]) -> tuple[str, tuple[str, ...], str, int]:
