@@ -27,7 +27,7 @@ def timed(fn) -> float:
 def main() -> None:
     t0 = time.perf_counter()
     model = ControlModel.load()
-    print(f"load model (gazetteer, events, tessellation): {1000 * (time.perf_counter() - t0):.0f} ms")
+    print(f"load model (gazetteer, events, territory units): {1000 * (time.perf_counter() - t0):.0f} ms")
     epochs = model.epochs()
     print(f"places: {len(model.places)}, recorded: {len(model.history.places)}, epochs: {len(epochs)}")
 
