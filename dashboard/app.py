@@ -214,7 +214,7 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
         change_features, change_rows = changes_for(*sources, view.compare, date)
         shown += features.select(change_features, view.factions)
     layer = mapview.date_layer(shown, record.colours, date, compare=view.compare, layers=view.layers,
-                               highlight=place.id if place else None)
+                               highlight=features.place_feature(model, place.id, date) if place else None)
     factions = mapview.faction_legend(record)
     fmap = mapview.base_map(Path(sources[1]), labels_for(*sources), factions,
                             tiles=[t for t in view.layers if t in mapview.TILES],

@@ -146,6 +146,8 @@ def test_history_export_dates_every_feature(cli, tmp_path):
     assert min(p["valid_from"] for p in features) == "2016-01-01"
     assert max(p["valid_to"] for p in features) == "2017-01-01"
     ashford = [(p["valid_from"], p["valid_to"], p["faction"]) for p in features if p.get("id") == "ashford"]
+    # History keeps the recorded places only (the others' control is the area they lie in).
+    assert {p["id"] for p in features if p["kind"] == "place"} == synthetic_recorded()
     assert sorted(ashford) == [("2016-01-01", "2016-06-26", "isis"), ("2016-06-26", "2017-01-01", "iraq")]
     # Three states in 2016 (from 2016-01-01, 2016-06-26, 2016-06-28), each with its own areas.
     starts = sorted({p["valid_from"] for p in features if p["kind"] == "area"})
@@ -321,3 +323,8 @@ def test_ingest_refuses_other_file_types(cli, tmp_path):
     article.write_bytes(b"%PDF-1.4")
     result = cli("ingest", article, "--published", "2016-01-01", check=False)
     assert result.returncode == 2 and "only .txt and .html" in result.stderr
+
+
+def synthetic_recorded() -> set[str]:
+    return {"westbrook", "northmere", "ferrygate", "redfield-airbase", "bridgeport", "ashford", "brampton",
+            "kingsbury"}

@@ -128,3 +128,15 @@ def test_the_legend_has_a_row_for_changed_land_only_where_the_map_can_show_it():
     assert "changed hands since comparison date" in mapview.legend_html(factions)
     assert "changed hands" not in mapview.legend_html(factions, comparison=False)
     assert "Islamic State" in mapview.legend_html(factions, comparison=False)
+
+
+def test_a_searched_village_is_ringed_though_the_map_draws_only_recorded_places(synthetic_model):
+    date = dt.date(2016, 7, 15)
+    village = features.place_feature(synthetic_model, "sandholm", date)
+    assert (village["properties"]["recorded"], village["properties"]["faction"]) == (False, "syria")
+    shown = features.state_features(synthetic_model, date)
+    assert "sandholm" not in {f["properties"].get("id") for f in shown}
+    layer = mapview.date_layer(shown, synthetic_model.record.colours, date, highlight=village)
+    (parts,) = [child for child in layer._children.values() if isinstance(child, ControlLayers)]
+    (ring,) = [part for part in parts.parts if part["name"] == "highlight"]
+    assert ring["features"][0]["geometry"] == village["geometry"]

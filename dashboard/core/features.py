@@ -35,9 +35,11 @@ from shapely.geometry import mapping
 
 from dashboard.core.areas import Snapshot
 from dashboard.core.changes import Shift
+from dashboard.core.control import PlaceState
 from dashboard.core.events import UNCLAIMED, Event, Source
 from dashboard.core.geography import unproject
 from dashboard.core.model import ControlModel, Epoch
+from dashboard.core.places import Place
 
 #: Events this many days before a date (and the date itself) go with that date.
 DEFAULT_EVENT_WINDOW_DAYS = 30
@@ -82,19 +84,33 @@ def _point(lon: float, lat: float) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [round(lon, _DECIMALS), round(lat, _DECIMALS)]}
 
 
-def place_features(model: ControlModel, date: dt.date) -> Iterator[Feature]:
-    """One point per place with who held it on ``date``."""
+def place_features(model: ControlModel, date: dt.date, every: bool = False) -> Iterator[Feature]:
+    """One point per recorded place (``every``: per place of the gazetteer) with who held it on ``date``.
+
+    The map and the history need only the recorded places: an unrecorded place's control is that
+    of the area it lies in, and the gazetteer has some 30,000 of them.
+    """
     anchors = model.recorded_places
     for place, state in zip(model.places, model.states(date), strict=True):
-        props: dict[str, Any] = {"kind": "place", "id": place.id, "name": place.name,
-                                 "name_ar": place.name_ar, "faction": state.control.faction,
-                                 "country": place.country, "governorate": place.governorate,
-                                 "recorded": place.id in anchors}
-        if state.control.parties:
-            props["factions"] = list(state.control.parties)
-        if state.besieged_by:
-            props["besieged_by"] = state.besieged_by
-        yield {"type": "Feature", "properties": props, "geometry": _point(place.lon, place.lat)}
+        if every or place.id in anchors:
+            yield _place_feature(place, state, place.id in anchors)
+
+
+def place_feature(model: ControlModel, place_id: str, date: dt.date) -> Feature:
+    """The point of any one place with who held it on ``date`` (a searched place, say)."""
+    return _place_feature(model.gazetteer[place_id], model.state_of(place_id, date),
+                          place_id in model.recorded_places)
+
+
+def _place_feature(place: Place, state: PlaceState, recorded: bool) -> Feature:
+    props: dict[str, Any] = {"kind": "place", "id": place.id, "name": place.name, "name_ar": place.name_ar,
+                             "faction": state.control.faction, "country": place.country,
+                             "governorate": place.governorate, "recorded": recorded}
+    if state.control.parties:
+        props["factions"] = list(state.control.parties)
+    if state.besieged_by:
+        props["besieged_by"] = state.besieged_by
+    return {"type": "Feature", "properties": props, "geometry": _point(place.lon, place.lat)}
 
 
 def source_dict(source: Source) -> dict[str, Any]:
@@ -131,8 +147,9 @@ def recent_event_features(model: ControlModel, date: dt.date,
 
 def date_features(model: ControlModel, date: dt.date,
                   window_days: int = DEFAULT_EVENT_WINDOW_DAYS) -> list[Feature]:
-    """Areas, front lines, places and recent events on one date."""
-    return state_features(model, date) + recent_event_features(model, date, window_days)
+    """Areas, front lines, every place of the gazetteer and the recent events on one date (an export)."""
+    return [*snapshot_features(model.snapshot(date)), *place_features(model, date, every=True),
+            *recent_event_features(model, date, window_days)]
 
 
 def change_features(shifts: Iterable[Shift]) -> list[Feature]:

@@ -154,12 +154,13 @@ def _collection(features: list[geography.Feature]) -> dict[str, Any]:
 
 def date_layer(features: list[dict[str, Any]], colours: dict[str, str], date: dt.date, *,
                compare: dt.date | None = None, layers: Collection[str] = links.DEFAULT_LAYERS,
-               highlight: str | None = None) -> folium.FeatureGroup:
+               highlight: dict[str, Any] | None = None) -> folium.FeatureGroup:
     """Everything that depends on the date: areas, front lines, places, events, changed land, stamp.
 
-    ``features`` are core GeoJSON features (``export.date_features`` plus
-    ``export.change_features``), already filtered to what should be shown;
-    ``colours`` maps area categories to colours (``EventRecord.colours``).
+    ``features`` are core GeoJSON features (``features.state_features`` plus events and
+    ``features.change_features``), already filtered to what should be shown;
+    ``colours`` maps area categories to colours (``EventRecord.colours``); ``highlight`` is a place
+    feature to ring (``features.place_feature``: a searched place, recorded or not).
     """
     group = folium.FeatureGroup(name=f"control on {date.isoformat()}")
     control_layers(features, colours, layers=layers, highlight=highlight).add_to(group)
@@ -168,7 +169,7 @@ def date_layer(features: list[dict[str, Any]], colours: dict[str, str], date: dt
 
 
 def control_layers(features: list[dict[str, Any]], colours: dict[str, str], *,
-                   layers: Collection[str] = links.DEFAULT_LAYERS, highlight: str | None = None,
+                   layers: Collection[str] = links.DEFAULT_LAYERS, highlight: dict[str, Any] | None = None,
                    into: ControlLayers | None = None) -> ControlLayers:
     """The styled, escaped layers of :func:`date_layer` (without the stamp), added to ``into`` or a new one.
 
@@ -201,8 +202,7 @@ def control_layers(features: list[dict[str, Any]], colours: dict[str, str], *,
             "radius": 8, "weight": 3, "color": EVENT_COLOURS.get(p["type"], "#000000"),
             "fillColor": "#ffffff", "fillOpacity": 0.35}, keep=("kind", "id", "type"), popup=event_popup_html)
     if highlight:
-        chosen = [f for f in by_kind.get("place", []) if f["properties"]["id"] == highlight]
-        parts.add("highlight", chosen, lambda p: html.escape(p["name"]),
+        parts.add("highlight", [highlight], lambda p: html.escape(p["name"]),
                   lambda p: {"radius": 13, "weight": 3, "color": "#0d47a1", "fill": False}, keep=("id",))
     return parts
 
