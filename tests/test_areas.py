@@ -95,3 +95,18 @@ def test_contested_and_besieged_land_keep_their_own_areas():
     assert by == {("syria", "isis"), ("contested", None), ("isis", None)}
     assert all(a.parties == ("isis", "syria") for a in snap.areas if a.faction == "contested")
     assert {f.sides for f in snap.front_lines} == {("contested", "syria"), ("contested", "isis")}
+
+
+def test_units_kept_on_disk_come_back_the_same_and_a_damaged_file_is_rebuilt(tmp_path):
+    from dashboard.core.territory_cache import cached_territory
+
+    args = (np.array([(25_000, 50_000), (75_000, 50_000)], dtype=float), ["A", "A"], np.array([0, 1]),
+            np.zeros(2), {"A": SQUARE}, EVERYWHERE, tmp_path)
+    built = cached_territory(*args)
+    (saved,) = tmp_path.glob("*.npz")
+    again = cached_territory(*args)
+    assert again.units == built.units and again.pocket_neighbours == built.pocket_neighbours
+    areas = again.snapshot(keys("isis", "iraq")).area_by_faction()
+    assert areas == pytest.approx({"isis": 5000, "iraq": 5000})
+    saved.write_bytes(b"not a cache file")
+    assert cached_territory(*args).units == built.units

@@ -109,9 +109,13 @@ def _choose(members: np.ndarray, pool: np.ndarray, xy: np.ndarray, districts: np
     mine, theirs = subdistricts[members][:, None], subdistricts[cand]
     cost = cost * np.where((mine != "") & (theirs != "") & (mine != theirs), rules.subdistrict, 1.0)
     if river is not None:
-        starts = np.repeat(xy[members], k, axis=0)
-        ends = xy[cand.ravel()]
-        segments = shapely.linestrings(np.stack([starts, ends], axis=1))
-        crosses = shapely.intersects(segments, river).reshape(cost.shape)
+        # Only a line longer than the place's distance to the river can cross it: test just those.
+        reach = shapely.distance(shapely.points(xy[members]), river)[:, None]
+        maybe = np.take_along_axis(d, near, axis=1) >= reach
+        crosses = np.zeros(cost.shape, dtype=bool)
+        if maybe.any():
+            rows, cols = np.nonzero(maybe)
+            segments = shapely.linestrings(np.stack([xy[members[rows]], xy[cand[rows, cols]]], axis=1))
+            crosses[rows, cols] = shapely.intersects(segments, river)
         cost = cost * np.where(crosses, rules.river, 1.0)
     return cand[np.arange(len(members)), np.argmin(cost, axis=1)]

@@ -36,7 +36,8 @@ from dashboard.core.events import Event, EventRecord
 from dashboard.core.followers import FollowerRules, follow
 from dashboard.core.geography import main_rivers, outlines, to_projected
 from dashboard.core.places import Gazetteer, Place, read_places
-from dashboard.core.territory import Territory, TerritoryParameters
+from dashboard.core.territory import TerritoryParameters
+from dashboard.core.territory_cache import cached_territory
 from dashboard.core.validation import load_record
 
 
@@ -77,8 +78,8 @@ class ControlModel:
         #: Recorded places whose control the villages around them follow (the non-local ones).
         self.leading_places: frozenset[str] = frozenset(p for p in history.places if p not in local)
         self.leaders, self.leader_km = self._leaders()
-        self.territory = Territory(self.xy, [p.country for p in self.places], self.leaders, self.leader_km,
-                                   outlines(geodata), params.territory)
+        self.territory = cached_territory(self.xy, [p.country for p in self.places], self.leaders,
+                                          self.leader_km, outlines(geodata), params.territory)
         self._snapshots: dict[int, Snapshot] = {}
         self._event_dates = sorted({e.date for e in self.record.events})
 

@@ -20,6 +20,7 @@ import csv
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
@@ -81,14 +82,28 @@ class Gazetteer:
         self.places: dict[str, Place] = {}
         for place in places:
             self.places[place.id] = place
-        self._by_key: dict[str, list[str]] = {}
-        self._by_skeleton: dict[str, list[str]] = {}
+
+    @cached_property
+    def _indexes(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Place ids by normalised name and by skeleton, built on first use: the model never needs
+        them, and for 30,000 places they take seconds."""
+        by_key: dict[str, list[str]] = {}
+        by_skeleton: dict[str, list[str]] = {}
         # Bigger places first, so an alias shared by a city and a village means the city.
         ranked = sorted(self.places.values(), key=lambda p: (-p.population, p.id))
         for place in ranked:
             for name in place.names:
-                self._index(self._by_key, normalise(name), place.id)
-                self._index(self._by_skeleton, skeleton(name), place.id)
+                self._index(by_key, normalise(name), place.id)
+                self._index(by_skeleton, skeleton(name), place.id)
+        return by_key, by_skeleton
+
+    @property
+    def _by_key(self) -> dict[str, list[str]]:
+        return self._indexes[0]
+
+    @property
+    def _by_skeleton(self) -> dict[str, list[str]]:
+        return self._indexes[1]
 
     @staticmethod
     def _index(index: dict[str, list[str]], key: str, place_id: str) -> None:

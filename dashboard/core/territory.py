@@ -94,7 +94,9 @@ class Territory:
             if len(members):
                 self._cut(members, np.asarray(xy, dtype=float)[members], outline, leaders,
                           leader_km > params.inferred_km, cells, near, far)
-        leader_land = {leader: shapely.union_all(parts, grid_size=GRID_M) for leader, parts in cells.items()}
+        # The cells are on the grid: a plain union dissolves their shared edges exactly, and fast.
+        leader_land = {leader: _areal(shapely.union_all(parts))
+                       for leader, parts in cells.items()}
         units: dict[tuple[int, str], BaseGeometry] = {}
         for leader, land in leader_land.items():
             for tier, geometry in self._tiers(land, near[leader], far[leader]).items():
@@ -138,7 +140,13 @@ class Territory:
             raw = shapely.get_parts(shapely.voronoi_polygons(
                 shapely.multipoints(points), extend_to=envelope, ordered=True))
         disks = shapely.buffer(points, reach, quad_segs=16)
-        mine = shapely.intersection(shapely.intersection(raw, disks), outline, grid_size=GRID_M)
+        mine = shapely.intersection(raw, disks)
+        # Only cells across the outline need cutting by it (the costly part); all go on the grid.
+        shapely.prepare(outline)
+        inside = shapely.contains_properly(outline, mine)
+        mine[inside] = shapely.set_precision(mine[inside], GRID_M)
+        mine[~inside] = shapely.intersection(mine[~inside], outline, grid_size=GRID_M)
+        mine = [_areal(g) for g in mine]  # a cell touching the outline at a point can bring the point
         settled = shapely.buffer(points, self.params.held_km * 1000, quad_segs=16)
         for i, place in enumerate(members):
             leader = int(leaders[place])
