@@ -62,14 +62,18 @@ def main() -> None:
           f"dominated {args.dominated} km, inferred {args.inferred} km: "
           f"built in {time.perf_counter() - t0:.1f} s")
 
-    print("\nIS area against IHS (km²):")
-    worst = 0.0
+    print("\nIS area against IHS (km²): all of IS land, and without the dominated sparse land")
+    worst = [0.0, 0.0]
     for date, published in IHS_ESTIMATES:
-        ours = model.area_by_faction(dt.date.fromisoformat(date)).get("isis", 0.0)
-        off = ours / published - 1
-        worst = max(worst, abs(off))
-        print(f"  {date}  ours {ours:9,.0f}  IHS {published:7,}  {off:+6.1%}")
-    print(f"  worst deviation: {worst:.1%} (target: at most 10%)")
+        day = dt.date.fromisoformat(date)
+        ours = model.area_by_faction(day).get("isis", 0.0)
+        settled = sum(a.area_km2 for a in model.snapshot(day).areas
+                      if a.faction == "isis" and a.tier != "dominated")
+        offs = (ours / published - 1, settled / published - 1)
+        worst = [max(w, abs(o)) for w, o in zip(worst, offs, strict=True)]
+        print(f"  {date}  IHS {published:7,}  ours {ours:9,.0f} {offs[0]:+7.1%}   without dominated "
+              f"{settled:9,.0f} {offs[1]:+7.1%}")
+    print(f"  worst deviation: {worst[0]:.1%}; without dominated {worst[1]:.1%} (target: at most 10%)")
 
     print("\nIS land as one territory:")
     for date in CONTIGUITY_DATES:
