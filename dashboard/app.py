@@ -236,7 +236,8 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
             step_buttons(model)
             share_and_download(model, view)
     st.caption(f"Control on {long_date(date)}. Sources: the events in events.yaml (each with its "
-               "sources); borders: Natural Earth; rivers: GSHHG; places: GeoNames (CC BY 4.0).")
+               "sources); borders: OCHA COD-AB (CC BY-IGO); rivers and lakes: Natural Earth, GSHHG; "
+               "places: GeoNames (CC BY 4.0) via Who's On First.")
     below_map(model, sources, date, view, change_rows, place)
     states.warm()  # once per server: later first visits of a state cost a lookup
     play(model, date)

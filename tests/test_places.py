@@ -69,9 +69,10 @@ def test_bad_gazetteer_rows_are_reported_with_line_and_field(tmp_path):
 
 
 def test_outlines_have_their_true_areas():
+    # OCHA COD-AB's outlines, the overlap between them split down the middle (geodata/README.md).
     areas = {iso: geom.area / 1e6 for iso, geom in geography.outlines().items()}
-    assert areas["SY"] == pytest.approx(185_900, rel=0.01)
-    assert areas["IQ"] == pytest.approx(437_400, rel=0.01)
+    assert areas["SY"] == pytest.approx(188_050, rel=0.01)
+    assert areas["IQ"] == pytest.approx(436_200, rel=0.01)
     assert geography.outlines()["SY"].intersection(geography.outlines()["IQ"]).area < 1e6
 
 

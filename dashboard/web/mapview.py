@@ -61,6 +61,8 @@ BASE_LAYERS = {
     "governorates": {"style": {"fill": False, "color": palette.GOVERNORATE_COLOUR, "weight": 0.6,
                                "dashArray": "3"}},
     "rivers": {"style": {"color": palette.RIVER_COLOUR, "weight": 1.5, "fill": False}},
+    "lakes": {"style": {"color": palette.RIVER_COLOUR, "weight": 0.8, "fillColor": palette.SEA_COLOUR,
+                        "fillOpacity": 1}},
 }
 FRONT_COLOUR = palette.FRONT_COLOUR
 UNKNOWN_COLOUR = palette.UNKNOWN_COLOUR
@@ -180,7 +182,7 @@ class MapFrame(LiteralMacroElement):
 
 
 class BaseGeography(LiteralMacroElement):
-    """Countries, governorates and rivers in their own pane under the control areas.
+    """Countries, governorates, rivers and lakes in their own pane under the control areas.
 
     Each source is a URL to fetch or an inline FeatureCollection; the layers are added in
     a fixed order once all have arrived.  The layers are not interactive: the control areas
@@ -299,7 +301,7 @@ def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
              geography_urls: dict[str, str] | None = None,
              home: tuple[float, float, int] = (*links.CENTER, links.ZOOM),
              comparison: bool = True) -> folium.Map:
-    """Countries, governorates, rivers, city labels, legend and stamp box: the same on every date.
+    """Countries, governorates, rivers, lakes, city labels, legend and stamp box: the same on every date.
 
     With ``geography_urls`` (from :func:`publish_geography`) the browser fetches the base layers;
     without, they are written into the page (a self-contained map).  ``tiles`` adds online tile
@@ -322,9 +324,12 @@ def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
 
 def base_geography(geodata: Path = paths.GEODATA) -> dict[str, dict[str, Any]]:
     """The base layers as GeoJSON FeatureCollections, by name."""
-    return {"countries": _collection(geography.countries(geodata)),
-            "governorates": _collection(geography.governorates(geodata)),
-            "rivers": _collection(geography.rivers(geodata))}
+    layers = {"countries": _collection(geography.countries(geodata)),
+              "governorates": _collection(geography.governorates(geodata)),
+              "rivers": _collection(geography.rivers(geodata))}
+    if geography.lakes(geodata):  # geodata built before lakes were added has none
+        layers["lakes"] = _collection(geography.lakes(geodata))
+    return layers
 
 
 def publish_geography(geodata: Path = paths.GEODATA,
