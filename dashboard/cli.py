@@ -61,12 +61,15 @@ def _check_in_range(model, date: dt.date, flag: str) -> dt.date:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from dashboard.core.geography import places_outside
     from dashboard.core.places import read_places
     from dashboard.core.validation import validate
 
     path = args.path or args.events
-    gazetteer = read_places(Path(args.geodata) / "places.csv")
-    problems = validate(path, gazetteer)
+    places = Path(args.geodata) / "places.csv"
+    gazetteer = read_places(places)
+    # Loading never checks where places lie (it has no outlines); validate does.
+    problems = places_outside(places, Path(args.geodata)) + validate(path, gazetteer)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

@@ -180,10 +180,11 @@ def test_base_geography_comes_from_the_apps_static_files(session):
     map_page, traffic, _ = session
     map_page.goto("", DEFAULT.isoformat())
     fetched = [u for u in traffic.urls if "/app/static/generated/" in u]
-    assert {u.rsplit("/", 1)[1].split("-")[0] for u in fetched} == {"countries", "governorates", "rivers"}
+    assert {u.rsplit("/", 1)[1].split("-")[0] for u in fetched} == {"countries", "governorates", "rivers",
+                                                                     "lakes"}
     drawn = map_page.in_map("(w) => { let n = 0; w.map.eachLayer(l => { if (l.options && "
                             "l.options.pane === 'fl-base' && l.feature) n++; }); return n; }")
-    assert drawn == 10 + 33 + 8  # countries, governorates, rivers in geodata/
+    assert drawn == 10 + 32 + 11 + 5  # countries, governorates, rivers, lakes in geodata/
 
 
 def test_play_moves_the_map_on_and_pause_stops_it_where_it_shows(map_page):

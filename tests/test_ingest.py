@@ -85,7 +85,9 @@ def test_no_false_positives_in_a_text_full_of_traps(gazetteer):
             "al-Hawa crossing stayed open and the Bab gate too. As the Duma debated, Sam and Dana climbed a "
             "hill. A hero's welcome; Ana said she had seen it in Medina. Missile strikes by Syrian and "
             "Russian jets; CC BY licence; The New York Times.")
-    assert find_places(text, gazetteer) == []
+    # Bab al-Hawa is the name of four villages of the dense gazetteer (WOF/GeoNames): the name is
+    # found, whole; "Bab" alone (the gate) never becomes al-Bab.
+    assert [m.text for m in find_places(text, gazetteer)] == ["Bab al-Hawa"]
 
 
 def test_an_ambiguous_word_is_a_place_where_the_text_makes_it_one(gazetteer):

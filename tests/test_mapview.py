@@ -78,7 +78,7 @@ def test_select_keeps_what_concerns_the_shown_factions_and_types(model):
 
 def test_base_geography_is_published_as_static_files_named_by_content(tmp_path):
     urls = mapview.publish_geography(directory=tmp_path)
-    assert set(urls) == {"countries", "governorates", "rivers"}
+    assert set(urls) == {"countries", "governorates", "rivers", "lakes"}
     inline = mapview.base_geography()
     for name, url in urls.items():
         assert url.startswith(mapview.GENERATED_URL + "/")

@@ -1,4 +1,4 @@
-"""Static geography: country outlines, governorates, rivers, and the map projection.
+"""Static geography: country outlines, governorates, rivers, lakes, regions, and the map projection.
 
 All measuring is done in one Lambert azimuthal equal-area projection centred on
 the theatre, so areas come out in true km2 and distances in metres.
@@ -14,7 +14,9 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +28,7 @@ from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.core import paths
+from dashboard.core.problems import Problem
 
 EQUAL_AREA_CRS = "+proj=laea +lat_0=34 +lon_0=42 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
 FOCUS_COUNTRIES = ("SY", "IQ")
@@ -103,6 +106,48 @@ MAIN_RIVERS = ("Euphrates", "Tigris")
 def main_rivers(geodata: Path = paths.GEODATA) -> tuple[BaseGeometry, ...]:
     """The :data:`MAIN_RIVERS`, projected."""
     return tuple(project(f.geometry) for f in rivers(geodata) if f.properties.get("name") in MAIN_RIVERS)
+
+
+@cache
+def lakes(geodata: Path = paths.GEODATA) -> list[Feature]:
+    """Lakes and reservoirs (Lake Assad, Tharthar, Habbaniyah, ...); absent from older geodata."""
+    path = geodata / "lakes.geojson"
+    return read_features(path) if path.exists() else []
+
+
+@cache
+def regions(geodata: Path = paths.GEODATA) -> list[Feature]:
+    """Natural regions within Syria and Iraq (``Syrian Desert``, ``Mesopotamia``), by ``name``."""
+    path = geodata / "regions.geojson"
+    return read_features(path) if path.exists() else []
+
+
+def places_outside(places_csv: Path, geodata: Path = paths.GEODATA, max_km: float = 10.0) -> list[Problem]:
+    """Rows of a gazetteer CSV lying more than ``max_km`` outside both Syria and Iraq.
+
+    Reading the gazetteer does not look (it has no outlines, and must stay fast); ``validate``
+    and the geography build do. Rows that cannot be read are left to :func:`read_places`.
+    """
+    rows = []
+    with open(places_csv, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            try:
+                lon, lat = float(row.get("lon") or ""), float(row.get("lat") or "")
+            except ValueError:
+                continue
+            if math.isfinite(lon) and math.isfinite(lat):
+                rows.append((reader.line_num, row.get("id"), lon, lat))
+    if not rows:
+        return []
+    land = shapely.union_all(list(outlines(geodata).values()))
+    x, y = to_projected(np.array([r[2] for r in rows]), np.array([r[3] for r in rows]))
+    points = shapely.points(np.column_stack([x, y]))
+    shapely.prepare(land)
+    km = np.where(shapely.contains(land, points), 0.0, shapely.distance(land, points) / 1000)
+    return [Problem(str(places_csv), line, "lat", f"{place_id} ({lat}, {lon}) lies {d:.0f} km outside "
+                    f"Syria and Iraq (more than {max_km:g} km)")
+            for (line, place_id, lon, lat), d in zip(rows, km, strict=True) if d > max_km]
 
 
 @cache

@@ -36,7 +36,7 @@ CONTEXT_COLOUR = "#e8e4dc"  # their neighbours
 BORDER_COLOUR = "#6d6d6d"
 GOVERNORATE_COLOUR = "#9e9e9e"
 RIVER_COLOUR = "#4a90c2"
-SEA_COLOUR = "#dbe9f4"
+SEA_COLOUR = "#dbe9f4"  # the sea, and lakes
 BESIEGED_COLOUR = "#000000"
 EVENT_COLOURS = {"capture": "#000000", "offensive": "#1565c0", "siege": "#6a1b9a", "siege_broken": "#00897b",
                  "bombing": "#e65100", "evacuation": "#5d4037", "other": "#616161"}

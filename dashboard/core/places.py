@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import csv
 import difflib
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
@@ -76,40 +76,33 @@ class UnknownPlace(KeyError):
 
 
 class Gazetteer:
-    """Places by id, with a resolver that accepts any alias in any spelling."""
+    """Places by id, with a resolver that accepts any alias in any spelling.
+
+    Built for tens of thousands of places: only the exact keys (:func:`normalise`) are indexed up
+    front; the looser keys (:func:`skeleton`, for misspellings) are indexed the first time an exact
+    key misses, and the keys by first letter the first time suggestions are wanted.
+    """
 
     def __init__(self, places: Iterable[Place]):
         self.places: dict[str, Place] = {}
         for place in places:
             self.places[place.id] = place
-
-    @cached_property
-    def _indexes(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-        """Place ids by normalised name and by skeleton, built on first use: the model never needs
-        them, and for 30,000 places they take seconds."""
-        by_key: dict[str, list[str]] = {}
-        by_skeleton: dict[str, list[str]] = {}
-        # Bigger places first, so an alias shared by a city and a village means the city.
-        ranked = sorted(self.places.values(), key=lambda p: (-p.population, p.id))
+        self._by_key: dict[str, list[str]] = {}
+        self._by_skeleton: dict[str, list[str]] | None = None
+        self._by_letter: dict[str, list[str]] | None = None
+        # Bigger places first, so an alias shared by a city and a village means the city; among
+        # places of equal population, the one given first (places.csv lists the project's own
+        # towns before the villages of the dense gazetteer).
+        ranked = sorted(self.places.values(), key=lambda p: -p.population)
+        self._rank = {p.id: i for i, p in enumerate(ranked)}
+        index = self._by_key
         for place in ranked:
-            for name in place.names:
-                self._index(by_key, normalise(name), place.id)
-                self._index(by_skeleton, skeleton(name), place.id)
-        return by_key, by_skeleton
-
-    @property
-    def _by_key(self) -> dict[str, list[str]]:
-        return self._indexes[0]
-
-    @property
-    def _by_skeleton(self) -> dict[str, list[str]]:
-        return self._indexes[1]
-
-    @staticmethod
-    def _index(index: dict[str, list[str]], key: str, place_id: str) -> None:
-        ids = index.setdefault(key, [])
-        if place_id not in ids:
-            ids.append(place_id)
+            for key in {normalise(name) for name in place.names}:
+                ids = index.get(key)
+                if ids is None:
+                    index[key] = [place.id]
+                else:  # ranked order: a place is added to a key once, after the bigger ones
+                    ids.append(place.id)
 
     def __len__(self) -> int:
         return len(self.places)
@@ -128,30 +121,57 @@ class Gazetteer:
         """Place ids by normalised name (:func:`normalise`), for matching names in running text."""
         return MappingProxyType(self._by_key)
 
+    def _skeletons(self) -> dict[str, list[str]]:
+        """Place ids by :func:`skeleton` of their normalised names, bigger places first."""
+        if self._by_skeleton is None:
+            index: dict[str, set[str]] = {}
+            for key, ids in self._by_key.items():
+                index.setdefault(skeleton(key), set()).update(ids)
+            self._by_skeleton = {k: sorted(ids, key=self._rank.__getitem__) for k, ids in index.items()}
+        return self._by_skeleton
+
     def resolve(self, name: str) -> Place:
         """Return the place a name means, or raise :class:`UnknownPlace` with suggestions."""
         if name in self.places:
             return self.places[name]
-        for index, key in ((self._by_key, normalise(name)), (self._by_skeleton, skeleton(name))):
-            ids = index.get(key)
-            if ids:
-                return self.places[ids[0]]
+        key = normalise(name)
+        ids = self._by_key.get(key) or self._skeletons().get(skeleton(key))
+        if ids:
+            return self.places[ids[0]]
         raise UnknownPlace(name, self.suggest(name))
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
-        """Return up to ``n`` place ids whose names are closest to ``name``."""
+        """Return up to ``n`` place ids whose names are closest to ``name``.
+
+        Names are compared with those starting with the same letter (a misspelt first letter
+        finds nothing): with tens of thousands of names that keeps a suggestion to milliseconds.
+        """
         key = normalise(name)
-        close = difflib.get_close_matches(key, list(self._by_key), n=n, cutoff=0.6)
-        ids: list[str] = []
-        for match in close:
+        if self._by_letter is None:
+            letters: dict[str, list[str]] = {}
+            for known in self._by_key:
+                letters.setdefault(known[:1], []).append(known)
+            self._by_letter = letters
+        near = [k for k in self._by_letter.get(key[:1], []) if 0.5 * len(key) <= len(k) <= 2 * len(key)]
+        scored: dict[str, float] = {}
+        for match in difflib.get_close_matches(key, near, n=4 * n, cutoff=0.6):
+            ratio = difflib.SequenceMatcher(None, key, match).ratio()
             for place_id in self._by_key[match]:
-                if place_id not in ids:
-                    ids.append(place_id)
-        return ids[:n]
+                # Among close names, a bigger place is the likelier meaning ("Raqqa Dam": Raqqa).
+                score = ratio + 0.02 * math.log10(1 + self.places[place_id].population)
+                scored[place_id] = max(scored.get(place_id, 0.0), score)
+        return sorted(scored, key=lambda i: (-scored[i], self._rank[i]))[:n]
 
 
 def read_places(path: Path) -> Gazetteer:
-    """Read the gazetteer CSV; raise :class:`DataError` listing every bad row."""
+    """Read the gazetteer CSV; raise :class:`DataError` listing every bad row.
+
+    Each row is checked on its own (id, name, coordinates that are numbers inside
+    :data:`REGION_BOUNDS`, country, population), so loading stays fast with tens of thousands of
+    rows. Whether a place lies inside Syria or Iraq needs the outlines: ``geodata/build.py``
+    refuses places far outside both, and ``validate`` reports them
+    (:func:`dashboard.core.geography.places_outside`); loading does not look.
+    """
     problems: list[Problem] = []
     places: list[Place] = []
     seen: dict[str, int] = {}

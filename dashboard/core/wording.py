@@ -27,9 +27,9 @@ from dashboard.core.events import Event, Source
 COUNTRY_NAMES = {"SY": "Syria", "IQ": "Iraq"}
 #: Where the map's content comes from, as plain text (one credit each).
 CREDITS = ("Control: frontlines events.yaml (dated, sourced events; model in README)",
-           "Borders, governorates: Natural Earth (public domain)",
-           "Rivers: GSHHG/WDBII (LGPL-3)",
-           "Places: GeoNames (CC BY 4.0)")
+           "Borders: OCHA COD-AB (CC BY-IGO)",
+           "Rivers, lakes: Natural Earth, GSHHG (LGPL-3)",
+           "Places: GeoNames (CC BY 4.0) via Who's On First")
 
 
 def long_date(date: dt.date) -> str:

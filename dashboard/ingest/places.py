@@ -33,6 +33,9 @@ _NEVER = frozenset({
     "phillipopolis", "filippopolis", "hierapolis", "laodicea", "laodicee", "laodikeia", "tortosa", "nazi",
     "soda", "seen", "hero", "herow", "hill", "murk", "neva", "fava", "diana", "chine", "humus", "harem",
     "karma", "mosel", "jazira",
+    # Adjectives of peoples: villages are named "Al Iraqi" or "Al Kurdi", but "Iraqi troops" are not.
+    "iraqi", "syrian", "kurdi", "kurdish", "turki", "turkish", "arabi", "arab", "islami", "islamic",
+    "russian", "irani", "iranian", "american", "amriki", "saudi", "jordanian", "lebanese", "shami",
 })
 # Single words that are also English words or common in English text: a place only where the
 # text makes it one ("the town of Hit", "in Hit", "al-Bab", "Hit, Iraq").

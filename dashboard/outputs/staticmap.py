@@ -256,7 +256,8 @@ def _projected_base(geodata: Path) -> dict[str, gpd.GeoDataFrame]:
 
     return {"countries": frame(geography.countries(geodata)),
             "governorates": frame(geography.governorates(geodata)),
-            "rivers": frame(geography.rivers(geodata))}
+            "rivers": frame(geography.rivers(geodata)),
+            "lakes": frame(geography.lakes(geodata))}
 
 
 def _draw_base(ax: Axes, geodata: Path) -> None:
@@ -267,6 +268,9 @@ def _draw_base(ax: Axes, geodata: Path) -> None:
                            linewidth=0.8, zorder=1)
     countries[focus].plot(ax=ax, facecolor=palette.LAND_COLOUR, edgecolor="none", zorder=1)
     base["rivers"].plot(ax=ax, color=palette.RIVER_COLOUR, linewidth=1.0, zorder=4)
+    if len(base["lakes"]):
+        base["lakes"].plot(ax=ax, facecolor=palette.SEA_COLOUR, edgecolor=palette.RIVER_COLOUR,
+                           linewidth=0.5, zorder=4)
     base["governorates"].boundary.plot(ax=ax, color=palette.GOVERNORATE_COLOUR, linewidth=0.4,
                                        linestyle=(0, (3, 3)), zorder=5)
     countries[focus].boundary.plot(ax=ax, color=palette.BORDER_COLOUR, linewidth=1.1, zorder=5)

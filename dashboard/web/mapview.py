@@ -117,9 +117,12 @@ def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
 
 def base_geography(geodata: Path = paths.GEODATA) -> dict[str, dict[str, Any]]:
     """The base layers as GeoJSON FeatureCollections, by name."""
-    return {"countries": _collection(geography.countries(geodata)),
-            "governorates": _collection(geography.governorates(geodata)),
-            "rivers": _collection(geography.rivers(geodata))}
+    layers = {"countries": _collection(geography.countries(geodata)),
+              "governorates": _collection(geography.governorates(geodata)),
+              "rivers": _collection(geography.rivers(geodata))}
+    if geography.lakes(geodata):  # geodata built before lakes were added has none
+        layers["lakes"] = _collection(geography.lakes(geodata))
+    return layers
 
 
 def publish_geography(geodata: Path = paths.GEODATA,

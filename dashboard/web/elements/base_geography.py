@@ -1,4 +1,4 @@
-"""Countries, governorates and rivers: the base layers under the control areas."""
+"""Countries, governorates, rivers and lakes: the base layers under the control areas."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ BASE_LAYERS = {
     "governorates": {"style": {"fill": False, "color": palette.GOVERNORATE_COLOUR, "weight": 0.6,
                                "dashArray": "3"}},
     "rivers": {"style": {"color": palette.RIVER_COLOUR, "weight": 1.5, "fill": False}},
+    "lakes": {"style": {"color": palette.RIVER_COLOUR, "weight": 0.8, "fillColor": palette.SEA_COLOUR,
+                        "fillOpacity": 1}},
 }
 
 
