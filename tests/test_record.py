@@ -119,15 +119,23 @@ def test_areas_and_unclaimed_land_tile_the_two_countries(real_model, date):
         assert a.geometry.intersection(b.geometry).area / 1e6 < 1.0, (a.faction, b.faction)
 
 
-@pytest.mark.parametrize("date", DATES, ids=str)
-def test_each_place_lies_in_its_holders_area(real_model, date):
-    snapshot = real_model.snapshot(date)
-    for place, state in zip(real_model.places, real_model.states(date), strict=True):
-        point = project(shapely.Point(place.lon, place.lat))
-        if not outlines()[place.country].contains(point):  # on the coast or border: outside the outline
-            continue
-        holders = [a for a in snapshot.areas if a.geometry.distance(point) < 1.0]
-        assert [a.faction for a in holders] == [state.control.faction], place.id
+def test_every_recorded_town_lies_in_its_holders_area(real_model):
+    """On every eighth epoch of the record, and the last (every place of the synthetic world, at every
+    epoch: tests/test_model.py); all 130 take a quarter of a minute."""
+    recorded = [p for p in real_model.places if p.id in real_model.recorded_places]
+    points = project(shapely.points([(p.lon, p.lat) for p in recorded]))
+    inside = [outlines()[p.country].contains(point) for p, point in zip(recorded, points, strict=True)]
+    epochs = real_model.epochs()
+    for epoch in [*epochs[::8], epochs[-1]]:
+        snapshot = real_model.snapshot(epoch.valid_from)
+        tree = shapely.STRtree([a.geometry for a in snapshot.areas])
+        for place, point, within in zip(recorded, points, inside, strict=True):
+            if not within:  # on the coast or border: outside the outline
+                continue
+            state = real_model.state_of(place.id, epoch.valid_from)
+            near = tree.query(point, predicate="dwithin", distance=1.0)
+            holders = {snapshot.areas[i].faction for i in near}
+            assert holders == {state.control.faction}, (epoch.valid_from, place.id)
 
 
 @pytest.mark.parametrize("date", DATES, ids=str)
