@@ -40,10 +40,10 @@ from dashboard.web.session_keys import Key
 
 DEFAULT_DATE = dt.date(2016, 7, 15)
 PLACE_ZOOM = 9
-#: Simplification of areas drawn on screen (``shapely.coverage_simplify`` tolerance, metres). At 1000
-#: the drawn borders move by ~30 m on average (a tenth of a pixel at zoom 9) and the areas of a date
-#: take 49 KB instead of 87 KB (measured on 2016-07-15).
-SCREEN_SIMPLIFY_M = 1000.0
+#: Simplification of areas drawn on screen (``shapely.coverage_simplify`` tolerance, metres). With the
+#: territory model's three tiers per faction, 2000 sends a date in 266 KB instead of 390 KB at 1000
+#: (measured on 2015-06-01) and keeps the warm first map under 4 s (bench/bench_browser.py).
+SCREEN_SIMPLIFY_M = 2000.0
 LAYER_NAMES = {"areas": "Control areas", "fronts": "Front lines", "places": "Recorded places",
                "events": "Events near the date", "osm": "OpenStreetMap tiles (online)",
                "satellite": "Satellite imagery (online)"}
