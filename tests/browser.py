@@ -72,6 +72,18 @@ def wait_until(condition: Callable[[], T], timeout: float, what: str, interval: 
     return value
 
 
+def stop_process_group(proc: subprocess.Popen) -> None:
+    """Stop a server started with ``start_new_session=True`` and its children: TERM, then KILL."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+
 def is_healthy(url: str) -> bool:
     """True when ``url`` (a health endpoint) answers 200."""
     try:
@@ -119,16 +131,8 @@ class StreamlitServer:
         return self
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
+        if self.proc is not None and self.proc.poll() is None:
+            stop_process_group(self.proc)
 
     def log_tail(self, lines: int = 40) -> str:
         try:

@@ -8,9 +8,11 @@ through :mod:`dashboard.core.paths`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,3 +95,18 @@ def real_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     def run(*args: str | Path, check: bool = True) -> CliResult:
         return run_cli(capsys, args, check)
     return run
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Headless Debian Chromium for a module's page tests; skipped (or failed, when CI requires the
+    browser tests) where it cannot start."""
+    from tests import browser
+
+    reason = browser.unavailable_reason()
+    if reason:
+        if os.environ.get("FRONTLINES_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests required (FRONTLINES_REQUIRE_BROWSER=1) but {reason}")
+        pytest.skip(reason)
+    with browser.chromium() as chromium:
+        yield chromium

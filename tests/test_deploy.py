@@ -11,7 +11,6 @@ import fnmatch
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tomllib
@@ -24,7 +23,7 @@ from packaging.utils import canonicalize_name
 
 from dashboard.core import paths
 from dashboard.web import mapview
-from tests.browser import free_port, is_healthy, wait_until
+from tests.browser import free_port, is_healthy, stop_process_group, wait_until
 
 ROOT = paths.ROOT
 DOCKERFILE = ROOT / "Dockerfile"
@@ -211,14 +210,7 @@ def image_command(port: int):
     try:
         yield proc
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+        stop_process_group(proc)
 
 
 def test_the_health_check_passes_on_the_running_app_and_fails_without_it():

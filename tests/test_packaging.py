@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import site
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from packaging.version import Version
 
 from dashboard import cli
 from dashboard.core import paths
-from tests.browser import free_port
+from tests.browser import free_port, stop_process_group
 
 ROOT = paths.ROOT
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -184,14 +183,7 @@ def app_server(installed: Installed, port: int) -> Iterator[str]:
             time.sleep(0.2)  # polling, bounded by the deadline
         yield url
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+        stop_process_group(proc)
 
 
 def fetch(url: str) -> bytes:

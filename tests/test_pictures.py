@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -27,15 +24,6 @@ pytestmark = pytest.mark.browser
 DATE = dt.date(2015, 6, 1)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    reason = browser.unavailable_reason()
-    if reason:
-        if os.environ.get("FRONTLINES_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests required (FRONTLINES_REQUIRE_BROWSER=1) but {reason}")
-        pytest.skip(reason)
-    with browser.chromium() as chromium:
-        yield chromium
 
 
 def test_the_web_map_looks_like_the_reference(chromium, synthetic_model, tmp_path):

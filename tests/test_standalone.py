@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -142,15 +140,6 @@ SET_SLIDER_JS = """(day) => { const s = document.getElementById('fl-slider'); s.
   for (const type of ['input', 'change']) s.dispatchEvent(new Event(type, {bubbles: true})); }"""
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    reason = browser.unavailable_reason()
-    if reason:
-        if os.environ.get("FRONTLINES_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests required (FRONTLINES_REQUIRE_BROWSER=1) but {reason}")
-        pytest.skip(reason)
-    with browser.chromium() as chromium:
-        yield chromium
 
 
 def open_offline(chromium: Any, path: Path, fragment: str = "") -> tuple[Any, list[str], list[str]]:
