@@ -97,8 +97,9 @@ def main() -> None:
               f"(follows {model.leader_of(place_id).id})")
     print(f"  right: {right} of {len(AUDIT_CASES)}")
 
+    keys = model.leader_keys(dt.date(2016, 7, 15))
     t0 = time.perf_counter()
-    model.snapshot(dt.date(2016, 7, 15))
+    model.territory.snapshot(keys)  # not the model's cached one
     print(f"\none epoch's snapshot: {1000 * (time.perf_counter() - t0):.0f} ms")
 
 
