@@ -21,6 +21,7 @@ import difflib
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -87,22 +88,30 @@ class Gazetteer:
         self.places: dict[str, Place] = {}
         for place in places:
             self.places[place.id] = place
-        self._by_key: dict[str, list[str]] = {}
         self._by_skeleton: dict[str, list[str]] | None = None
         self._by_letter: dict[str, list[str]] | None = None
+
+    @cached_property
+    def _rank(self) -> dict[str, int]:
         # Bigger places first, so an alias shared by a city and a village means the city; among
         # places of equal population, the one given first (places.csv lists the project's own
         # towns before the villages of the dense gazetteer).
         ranked = sorted(self.places.values(), key=lambda p: -p.population)
-        self._rank = {p.id: i for i, p in enumerate(ranked)}
-        index = self._by_key
-        for place in ranked:
-            for key in {normalise(name) for name in place.names}:
+        return {p.id: i for i, p in enumerate(ranked)}
+
+    @cached_property
+    def _by_key(self) -> dict[str, list[str]]:
+        """Place ids by exact key, built on first use: the model never needs it, and normalising
+        every name of 30,000 places takes half a second."""
+        index: dict[str, list[str]] = {}
+        for place_id in sorted(self._rank, key=self._rank.__getitem__):
+            for key in {normalise(name) for name in self.places[place_id].names}:
                 ids = index.get(key)
                 if ids is None:
-                    index[key] = [place.id]
+                    index[key] = [place_id]
                 else:  # ranked order: a place is added to a key once, after the bigger ones
-                    ids.append(place.id)
+                    ids.append(place_id)
+        return index
 
     def __len__(self) -> int:
         return len(self.places)
@@ -163,8 +172,11 @@ class Gazetteer:
         return sorted(scored, key=lambda i: (-scored[i], self._rank[i]))[:n]
 
 
-def read_places(path: Path) -> Gazetteer:
+def read_places(path: Path | str) -> Gazetteer:
     """Read the gazetteer CSV; raise :class:`DataError` listing every bad row.
+
+    A gazetteer is read-only, so one read is shared by every caller in the process until the file
+    changes (the CLI, the app's pages and the merge each ask for it).
 
     Each row is checked on its own (id, name, coordinates that are numbers inside
     :data:`REGION_BOUNDS`, country, population), so loading stays fast with tens of thousands of
@@ -172,6 +184,12 @@ def read_places(path: Path) -> Gazetteer:
     refuses places far outside both, and ``validate`` reports them
     (:func:`dashboard.core.geography.places_outside`); loading does not look.
     """
+    stat = Path(path).stat()
+    return _read_places(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_places(path: str, mtime_ns: int, size: int) -> Gazetteer:
     problems: list[Problem] = []
     places: list[Place] = []
     seen: dict[str, int] = {}
