@@ -48,3 +48,17 @@ def test_never_across_a_border():
 def test_the_records_leads_override_every_rule():
     leaders, km = follow(TOWNS_AND_VILLAGE, ["SY"] * 3, leading=[0, 1], rivers=[RIVER], explicit={2: 0})
     assert leaders[2] == 0 and km[2] == 4.0
+
+
+def test_followers_kept_on_disk_come_back_the_same(tmp_path):
+    from dashboard.core.territory_cache import cached_follow
+
+    args = dict(districts=["", "", ""], subdistricts=["", "", ""], rivers=[RIVER], explicit={},
+                rules=FollowerRules(), folder=tmp_path)
+    first = cached_follow(TOWNS_AND_VILLAGE, ["SY"] * 3, [0, 1], **args)
+    (saved,) = tmp_path.glob("follow-*.npz")
+    again = cached_follow(TOWNS_AND_VILLAGE, ["SY"] * 3, [0, 1], **args)
+    assert first[0].tolist() == again[0].tolist() == [0, 1, 1]
+    assert again[1].tolist() == first[1].tolist()
+    saved.write_bytes(b"damaged")
+    assert cached_follow(TOWNS_AND_VILLAGE, ["SY"] * 3, [0, 1], **args)[0].tolist() == [0, 1, 1]

@@ -33,11 +33,11 @@ from dashboard.core import paths
 from dashboard.core.areas import CellKey, Snapshot
 from dashboard.core.control import ControlHistory, PlaceState
 from dashboard.core.events import Event, EventRecord
-from dashboard.core.followers import FollowerRules, follow
+from dashboard.core.followers import FollowerRules
 from dashboard.core.geography import main_rivers, outlines, to_projected
 from dashboard.core.places import Gazetteer, Place, read_places
 from dashboard.core.territory import TerritoryParameters
-from dashboard.core.territory_cache import cached_territory
+from dashboard.core.territory_cache import cached_follow, cached_territory
 from dashboard.core.validation import load_record
 
 
@@ -94,11 +94,11 @@ class ControlModel:
     def _leaders(self) -> tuple[np.ndarray, np.ndarray]:
         """Index of the leader each place follows (itself for a recorded place), and how far it is (km)."""
         leading = [self._index[p] for p in self.leading_places]
-        leaders, km = follow(self.xy, [p.country for p in self.places], leading,
-                             districts=[p.district for p in self.places],
-                             subdistricts=[p.subdistrict for p in self.places],
-                             rivers=main_rivers(self.geodata), explicit=self._explicit_leads(),
-                             rules=self.params.followers)
+        leaders, km = cached_follow(self.xy, [p.country for p in self.places], leading,
+                                    districts=[p.district for p in self.places],
+                                    subdistricts=[p.subdistrict for p in self.places],
+                                    rivers=main_rivers(self.geodata), explicit=self._explicit_leads(),
+                                    rules=self.params.followers)
         for place in self.recorded_places:  # local places are their own leaders too
             leaders[self._index[place]] = self._index[place]
             km[self._index[place]] = 0.0

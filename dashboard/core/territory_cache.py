@@ -1,4 +1,4 @@
-"""Territory units kept on disk between runs: building them from 30,000 places takes seconds.
+"""Territory units and followers kept on disk between runs: building them from 30,000 places takes seconds.
 
 The file is named by a hash of everything the units depend on (positions, countries, leaders, the
 outlines, the parameters and :data:`VERSION`), so a changed record or gazetteer simply makes a new
@@ -33,6 +33,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.core.files import OutputError, atomic_write
+from dashboard.core.followers import FollowerRules, follow
 from dashboard.core.territory import Territory, TerritoryParameters
 
 #: Bump when the way units are built changes, so old files are not read.
@@ -65,6 +66,40 @@ def cached_territory(xy: np.ndarray, countries: Sequence[str], leaders: np.ndarr
     except (OSError, OutputError):
         pass
     return territory
+
+
+def cached_follow(xy: np.ndarray, countries: Sequence[str], leading: Sequence[int], *,
+                  districts: Sequence[str], subdistricts: Sequence[str], rivers: Sequence[BaseGeometry],
+                  explicit: Mapping[int, int], rules: FollowerRules,
+                  folder: Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~dashboard.core.followers.follow` of these inputs, read from the cache folder or computed
+    and saved there."""
+    folder = folder or cache_folder()
+    digest = hashlib.sha256(f"{VERSION} follow".encode())
+    digest.update(np.ascontiguousarray(xy, dtype=float).tobytes())
+    for text in ("\n".join(countries), ",".join(map(str, sorted(leading))), "\n".join(districts),
+                 "\n".join(subdistricts), repr(sorted(explicit.items())), repr(rules)):
+        digest.update(text.encode() + b"\0")
+    for river in rivers:
+        digest.update(shapely.to_wkb(river))
+    path = folder / f"follow-{digest.hexdigest()[:32]}.npz"
+    if path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return data["leaders"].astype(int), data["km"].astype(float)
+        except (OSError, ValueError, KeyError):  # a damaged or foreign file: compute anew
+            pass
+    leaders, km = follow(xy, countries, leading, districts=districts, subdistricts=subdistricts,
+                         rivers=rivers, explicit=explicit, rules=rules)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        np.savez(buffer, leaders=leaders, km=km)
+        with atomic_write(path) as fh:
+            fh.write(buffer.getvalue())
+    except (OSError, OutputError):
+        pass
+    return leaders, km
 
 
 def _key(xy: np.ndarray, countries: Sequence[str], leaders: np.ndarray, leader_km: np.ndarray,
