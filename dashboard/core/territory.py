@@ -84,7 +84,7 @@ class Territory:
 
     def __init__(self, xy: np.ndarray, countries: Sequence[str], leaders: np.ndarray, leader_km: np.ndarray,
                  outlines: Mapping[str, BaseGeometry], params: TerritoryParameters = TerritoryParameters()):
-        self.params = params
+        self.params = params  # read while cutting; kept with the parts by _hold
         countries = np.asarray(countries, dtype=object)
         cells: dict[int, list[BaseGeometry]] = defaultdict(list)  # by leader: its followers' cells
         near: dict[int, list[BaseGeometry]] = defaultdict(list)  # ... and their settled disks
@@ -103,12 +103,6 @@ class Territory:
                 if not geometry.is_empty:
                     units[(leader, tier)] = geometry
         keys = sorted(units)
-        #: (leader, tier) of each unit, its geometry and km².
-        self.units: list[tuple[int, str]] = keys
-        self.unit_geometry = np.array([units[k] for k in keys], dtype=object)
-        self.unit_km2 = shapely.area(self.unit_geometry) / 1e6
-        self.unit_leader = np.array([k[0] for k in keys], dtype=int)
-        self.leaders = sorted(leader_land)
         # Land no unit reaches, in connected pieces per country, and the leaders whose land touches each.
         pockets, owners = [], []
         for country, outline in outlines.items():
@@ -118,10 +112,37 @@ class Territory:
             parts = [g for g in shapely.get_parts(rest) if g.area >= SLIVER_M2]
             pockets += parts
             owners += [country] * len(parts)
-        self.pockets = np.array(pockets, dtype=object)
-        self.pocket_km2 = shapely.area(self.pockets) / 1e6 if pockets else np.zeros(0)
-        self.pocket_neighbours = self._touching(self.pockets, owners, leader_land, countries)
-        self.edges = self._edges(leader_land, countries)
+        pocket_array = np.array(pockets, dtype=object)
+        self._hold(params, keys, [units[k] for k in keys], pocket_array,
+                   self._touching(pocket_array, owners, leader_land, countries),
+                   self._edges(leader_land, countries))
+
+    @classmethod
+    def from_parts(cls, params: TerritoryParameters, units: list[tuple[int, str]],
+                   unit_geometry: Sequence[BaseGeometry], pockets: Sequence[BaseGeometry],
+                   pocket_neighbours: list[tuple[int, ...]],
+                   edges: list[tuple[int, int, BaseGeometry]]) -> Territory:
+        """A territory from parts built before (:mod:`dashboard.core.territory_cache`)."""
+        territory = cls.__new__(cls)
+        territory._hold(params, units, unit_geometry, pockets, pocket_neighbours, edges)
+        return territory
+
+    def _hold(self, params: TerritoryParameters, units: list[tuple[int, str]],
+              unit_geometry: Sequence[BaseGeometry], pockets: Sequence[BaseGeometry],
+              pocket_neighbours: list[tuple[int, ...]], edges: list[tuple[int, int, BaseGeometry]]) -> None:
+        """Keep the parts, and what follows from them (areas, leaders), in one place."""
+        self.params = params
+        #: (leader, tier) of each unit, its geometry and km².
+        self.units = list(units)
+        self.unit_geometry = np.array(list(unit_geometry), dtype=object)
+        self.unit_km2 = shapely.area(self.unit_geometry) / 1e6
+        self.unit_leader = np.array([k[0] for k in self.units], dtype=int)
+        self.leaders = sorted(set(self.unit_leader.tolist()))
+        #: Land no unit reaches, the leaders touching each piece, and the shared edges of leaders' land.
+        self.pockets = np.array(list(pockets), dtype=object)
+        self.pocket_km2 = shapely.area(self.pockets) / 1e6 if len(self.pockets) else np.zeros(0)
+        self.pocket_neighbours = list(pocket_neighbours)
+        self.edges = list(edges)
 
     def _cut(self, members: np.ndarray, xy: np.ndarray, outline: BaseGeometry, leaders: np.ndarray,
              inferred: np.ndarray, cells: dict[int, list[BaseGeometry]], near: dict[int, list[BaseGeometry]],

@@ -37,7 +37,7 @@ from dashboard.core.followers import FollowerRules, follow
 from dashboard.core.territory import Territory, TerritoryParameters
 
 #: Bump when the way units are built changes, so old files are not read.
-VERSION = "territory-1"
+VERSION = "territory-2"
 
 
 def cache_folder() -> Path:
@@ -146,18 +146,11 @@ def _write(path: Path, t: Territory) -> None:
 
 def _read(path: Path, params: TerritoryParameters) -> Territory:
     with np.load(path, allow_pickle=False) as data:
-        t = Territory.__new__(Territory)
-        t.params = params
-        t.units = [(int(leader), str(tier)) for leader, tier in zip(data["unit_leader"], data["unit_tier"],
-                                                                    strict=True)]
-        t.unit_geometry = _unpack(data["units"], data["unit_offsets"])
-        t.unit_km2 = shapely.area(t.unit_geometry) / 1e6
-        t.unit_leader = np.array([k[0] for k in t.units], dtype=int)
-        t.leaders = sorted(set(t.unit_leader.tolist()))
-        t.pockets = _unpack(data["pockets"], data["pocket_offsets"])
-        t.pocket_km2 = shapely.area(t.pockets) / 1e6 if len(t.pockets) else np.zeros(0)
+        units = [(int(leader), str(tier)) for leader, tier in zip(data["unit_leader"], data["unit_tier"],
+                                                                  strict=True)]
         flat, offsets = data["neighbours"].tolist(), data["neighbour_offsets"].tolist()
-        t.pocket_neighbours = [tuple(flat[a:b]) for a, b in itertools.pairwise(offsets)]
+        neighbours = [tuple(flat[a:b]) for a, b in itertools.pairwise(offsets)]
         lines = _unpack(data["edges"], data["edge_offsets"])
-        t.edges = [(int(a), int(b), line) for (a, b), line in zip(data["edge_pairs"], lines, strict=True)]
-    return t
+        edges = [(int(a), int(b), line) for (a, b), line in zip(data["edge_pairs"], lines, strict=True)]
+        return Territory.from_parts(params, units, _unpack(data["units"], data["unit_offsets"]),
+                                    _unpack(data["pockets"], data["pocket_offsets"]), neighbours, edges)
