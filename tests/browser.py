@@ -409,3 +409,8 @@ def model() -> Any:
 def expected_factions(date: Any, min_km2: float = 1.0) -> set[str]:
     """Factions the core says hold land on ``date`` (what the map must draw; ``unclaimed`` is not drawn)."""
     return {f for f, km2 in model().area_by_faction(date).items() if f != "unclaimed" and km2 >= min_km2}
+
+
+#: The page's Leaflet map, as a JavaScript expression (Folium names it ``map_<id>``).
+MAP_JS = ("Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])"
+          ".find(v => v instanceof L.Map)")

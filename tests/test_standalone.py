@@ -125,9 +125,8 @@ def test_a_range_outside_the_record_is_refused(model):
 
 # --- in the browser -------------------------------------------------------------------------------
 
-#: The Leaflet map (Folium names it ``map_<id>``); ``__MAP__`` in the scripts below.
-MAP_JS = ("Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])"
-          ".find(v => v instanceof L.Map)")
+#: ``__MAP__`` in the scripts below is the Leaflet map.
+MAP_JS = browser.MAP_JS
 #: The map's drawn control layers: area count and fill colours by faction, fingerprint, events, stamp.
 STATE_JS = """() => {
   const map = __MAP__;
