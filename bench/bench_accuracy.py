@@ -1,6 +1,6 @@
 """How the map's areas compare with what others measured: IS area against IHS, contiguity, §3.3 areas.
 
-Run: ``python bench/bench_accuracy.py [--held KM] [--dominated KM] [--inferred KM]``.  Prints
+Run: ``python bench/bench_accuracy.py [--held KM] [--dominated KM] [--inferred KM] [--river KM]``.  Prints
 figures; asserts nothing (tests assert behaviour, not calibration).  The parameters default to the
 model's own (``dashboard.core.territory.TerritoryParameters``); giving them tries another set.
 """
@@ -52,14 +52,17 @@ def main() -> None:
     parser.add_argument("--held", type=float, default=defaults.held_km)
     parser.add_argument("--dominated", type=float, default=defaults.dominated_km)
     parser.add_argument("--inferred", type=float, default=defaults.inferred_km)
+    parser.add_argument("--river", type=float, default=defaults.river_km)
     args = parser.parse_args()
-    params = ModelParameters(territory=TerritoryParameters(args.held, args.dominated, args.inferred))
+    territory = TerritoryParameters(args.held, args.dominated, args.inferred, args.river)
+    params = ModelParameters(territory=territory)
     t0 = time.perf_counter()
     gazetteer = read_places(paths.GEODATA / "places.csv")
     record, history = load_record(paths.EVENTS, gazetteer)
     model = ControlModel(gazetteer, record, history, params, paths.GEODATA)
     print(f"model ({len(gazetteer)} places, {len(model.recorded_places)} recorded), held {args.held} km, "
-          f"dominated {args.dominated} km, inferred {args.inferred} km: "
+          f"dominated {args.dominated} km, inferred {args.inferred} km, "
+          f"river {args.river} km: "
           f"built in {time.perf_counter() - t0:.1f} s")
 
     print("\nIS area against IHS (km²): all of IS land, and without the dominated sparse land")

@@ -13,11 +13,12 @@ SQUARE = shapely.box(0, 0, 100_000, 100_000)  # 100 km x 100 km
 EVERYWHERE = TerritoryParameters(held_km=10, dominated_km=200, inferred_km=30)
 
 
-def territory(points, countries=None, outlines=None, params=EVERYWHERE, leaders=None, leader_km=None):
+def territory(points, countries=None, outlines=None, params=EVERYWHERE, leaders=None, leader_km=None,
+              sparse=None):
     n = len(points)
     return Territory(np.asarray(points, dtype=float), countries or ["A"] * n, np.asarray(leaders or range(n)),
                      np.asarray(leader_km if leader_km is not None else [0.0] * n), outlines or {"A": SQUARE},
-                     params)
+                     params, sparse)
 
 
 def keys(*factions):
@@ -70,6 +71,17 @@ def test_a_follower_far_from_its_leader_is_inferred():
     assert tiers == {"held", "inferred", "dominated"}
 
 
+def test_a_sparse_place_gives_its_leader_dominated_land_not_held_land():
+    """A desert hamlet 40 km from its town: its cell is the town's, but only as dominated land."""
+    points, leaders, far = [(30_000, 50_000), (70_000, 50_000)], [0, 0], [0, 40]
+    dense = territory(points, leaders=leaders, leader_km=far)
+    desert = territory(points, leaders=leaders, leader_km=far, sparse=[False, True])
+    held = {a.tier: a.area_km2 for a in dense.snapshot({0: ("isis", (), None)}).areas}
+    sparse = {a.tier: a.area_km2 for a in desert.snapshot({0: ("isis", (), None)}).areas}
+    assert held == pytest.approx({"held": 314.16, "inferred": 314.16, "dominated": 10_000 - 628.32}, rel=0.01)
+    assert sparse == pytest.approx({"held": 314.16, "dominated": 10_000 - 314.16}, rel=0.01)
+
+
 def test_places_do_not_claim_across_a_border_and_the_border_is_no_front():
     west, east = shapely.box(0, 0, 50_000, 100_000), shapely.box(50_000, 0, 100_000, 100_000)
     # The eastern place sits right by the border; it still claims nothing in the west.
@@ -101,7 +113,7 @@ def test_units_kept_on_disk_come_back_the_same_and_a_damaged_file_is_rebuilt(tmp
     from dashboard.core.territory_cache import cached_territory
 
     args = (np.array([(25_000, 50_000), (75_000, 50_000)], dtype=float), ["A", "A"], np.array([0, 1]),
-            np.zeros(2), {"A": SQUARE}, EVERYWHERE, tmp_path)
+            np.zeros(2), {"A": SQUARE}, EVERYWHERE, None, tmp_path)
     built = cached_territory(*args)
     (saved,) = tmp_path.glob("*.npz")
     again = cached_territory(*args)

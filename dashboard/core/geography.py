@@ -122,6 +122,30 @@ def regions(geodata: Path = paths.GEODATA) -> list[Feature]:
     return read_features(path) if path.exists() else []
 
 
+#: The natural regions whose scattered settlements do not make the land around them held.
+DESERTS = ("Syrian Desert",)
+
+
+def sparse_places(xy: np.ndarray, geodata: Path = paths.GEODATA, river_km: float = 10.0) -> np.ndarray:
+    """Which places (projected ``xy``) lie in a desert (:data:`DESERTS`), away from the main rivers.
+
+    There people live along the Euphrates; a Bedouin hamlet out in the desert does not make the land
+    around it anyone's settled land.
+
+    >>> x, y = to_projected(np.array([38.9, 40.9]), np.array([33.6, 34.45]))  # near al-Tanf; al-Qaim
+    >>> sparse_places(np.column_stack([x, y])).tolist()
+    [True, False]
+    """
+    desert = [project(f.geometry) for f in regions(geodata) if f.properties.get("name") in DESERTS]
+    points = shapely.points(np.asarray(xy, dtype=float))
+    if not desert:
+        return np.zeros(len(points), dtype=bool)
+    inside = shapely.contains_xy(shapely.union_all(desert), xy[:, 0], xy[:, 1])
+    rivers = shapely.union_all(list(main_rivers(geodata)))
+    near_river = shapely.dwithin(points, rivers, river_km * 1000) if not rivers.is_empty else False
+    return inside & ~near_river
+
+
 def places_outside(places_csv: Path, geodata: Path = paths.GEODATA, max_km: float = 10.0) -> list[Problem]:
     """Rows of a gazetteer CSV lying more than ``max_km`` outside both Syria and Iraq.
 

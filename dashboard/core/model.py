@@ -34,7 +34,7 @@ from dashboard.core.areas import CellKey, Snapshot
 from dashboard.core.control import ControlHistory, PlaceState
 from dashboard.core.events import Event, EventRecord
 from dashboard.core.followers import FollowerRules
-from dashboard.core.geography import main_rivers, outlines, to_projected
+from dashboard.core.geography import main_rivers, outlines, sparse_places, to_projected
 from dashboard.core.places import Gazetteer, Place, read_places
 from dashboard.core.territory import TerritoryParameters
 from dashboard.core.territory_cache import cached_follow, cached_territory
@@ -78,8 +78,12 @@ class ControlModel:
         #: Recorded places whose control the villages around them follow (the non-local ones).
         self.leading_places: frozenset[str] = frozenset(p for p in history.places if p not in local)
         self.leaders, self.leader_km = self._leaders()
+        #: Places whose surroundings are dominated, not held: desert hamlets away from the rivers
+        #: (recorded places always hold the land around them).
+        self.sparse = sparse_places(self.xy, self.geodata, params.territory.river_km)
+        self.sparse[[self._index[p] for p in self.recorded_places]] = False
         self.territory = cached_territory(self.xy, [p.country for p in self.places], self.leaders,
-                                          self.leader_km, outlines(geodata), params.territory)
+                                          self.leader_km, outlines(geodata), params.territory, self.sparse)
         self._snapshots: dict[int, Snapshot] = {}
         self._event_dates = sorted({e.date for e in self.record.events})
 

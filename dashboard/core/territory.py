@@ -63,6 +63,8 @@ class TerritoryParameters:
     dominated_km: float = 35.0
     #: A place farther than this from the recorded town it follows has its land marked inferred.
     inferred_km: float = 25.0
+    #: In the desert, only places this close to the Euphrates or the Tigris settle the land around them.
+    river_km: float = 10.0
 
 
 class Territory:
@@ -83,9 +85,11 @@ class Territory:
     """
 
     def __init__(self, xy: np.ndarray, countries: Sequence[str], leaders: np.ndarray, leader_km: np.ndarray,
-                 outlines: Mapping[str, BaseGeometry], params: TerritoryParameters = TerritoryParameters()):
+                 outlines: Mapping[str, BaseGeometry], params: TerritoryParameters = TerritoryParameters(),
+                 sparse: np.ndarray | None = None):
         self.params = params  # read while cutting; kept with the parts by _hold
         countries = np.asarray(countries, dtype=object)
+        sparse = np.zeros(len(countries), dtype=bool) if sparse is None else np.asarray(sparse, dtype=bool)
         cells: dict[int, list[BaseGeometry]] = defaultdict(list)  # by leader: its followers' cells
         near: dict[int, list[BaseGeometry]] = defaultdict(list)  # ... and their settled disks
         far: dict[int, list[BaseGeometry]] = defaultdict(list)  # cells of followers far from the leader
@@ -93,7 +97,7 @@ class Territory:
             members = np.flatnonzero(countries == country)
             if len(members):
                 self._cut(members, np.asarray(xy, dtype=float)[members], outline, leaders,
-                          leader_km > params.inferred_km, cells, near, far)
+                          leader_km > params.inferred_km, sparse, cells, near, far)
         # The cells are on the grid: a plain union dissolves their shared edges exactly, and fast.
         leader_land = {leader: _areal(shapely.union_all(parts))
                        for leader, parts in cells.items()}
@@ -145,7 +149,8 @@ class Territory:
         self.edges = list(edges)
 
     def _cut(self, members: np.ndarray, xy: np.ndarray, outline: BaseGeometry, leaders: np.ndarray,
-             inferred: np.ndarray, cells: dict[int, list[BaseGeometry]], near: dict[int, list[BaseGeometry]],
+             inferred: np.ndarray, sparse: np.ndarray, cells: dict[int, list[BaseGeometry]],
+             near: dict[int, list[BaseGeometry]],
              far: dict[int, list[BaseGeometry]]) -> None:
         """Each place's cell within ``outline`` and its reach, and its settled disk, given to its leader."""
         # Places at the same spot share one cell: the first of them gets it.
@@ -173,7 +178,8 @@ class Territory:
             leader = int(leaders[place])
             if not mine[i].is_empty:
                 cells[leader].append(mine[i])
-                near[leader].append(settled[i])
+                if not sparse[place]:
+                    near[leader].append(settled[i])
                 if inferred[place]:
                     far[leader].append(mine[i])
 

@@ -12,9 +12,9 @@ when it cannot be written the units are simply built each time.
 >>> xy, leaders = np.array([(25_000, 50_000), (75_000, 50_000)], dtype=float), np.array([0, 1])
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     built = cached_territory(xy, ["XX", "XX"], leaders, np.zeros(2), square, TerritoryParameters(),
-...                              Path(folder))
+...                              folder=Path(folder))
 ...     again = cached_territory(xy, ["XX", "XX"], leaders, np.zeros(2), square, TerritoryParameters(),
-...                              Path(folder))
+...                              folder=Path(folder))
 >>> again.units == built.units and all(shapely.equals(again.unit_geometry, built.unit_geometry))
 True
 """
@@ -49,17 +49,18 @@ def cache_folder() -> Path:
 
 def cached_territory(xy: np.ndarray, countries: Sequence[str], leaders: np.ndarray, leader_km: np.ndarray,
                      outlines: Mapping[str, BaseGeometry], params: TerritoryParameters,
-                     folder: Path | None = None) -> Territory:
+                     sparse: np.ndarray | None = None, folder: Path | None = None) -> Territory:
     """The :class:`Territory` of these inputs: read from the cache folder, or built and saved there."""
     folder = folder or cache_folder()
-    key = _key(xy, countries, leaders, leader_km, outlines, params)
+    sparse = np.zeros(len(countries), dtype=bool) if sparse is None else np.asarray(sparse, dtype=bool)
+    key = _key(xy, countries, leaders, leader_km, sparse, outlines, params)
     path = folder / f"{key}.npz"
     if path.is_file():
         try:
             return _read(path, params)
         except (OSError, ValueError, KeyError):  # a damaged or foreign file: build anew
             pass
-    territory = Territory(xy, countries, leaders, leader_km, outlines, params)
+    territory = Territory(xy, countries, leaders, leader_km, outlines, params, sparse)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _write(path, territory)
@@ -103,10 +104,10 @@ def cached_follow(xy: np.ndarray, countries: Sequence[str], leading: Sequence[in
 
 
 def _key(xy: np.ndarray, countries: Sequence[str], leaders: np.ndarray, leader_km: np.ndarray,
-         outlines: Mapping[str, BaseGeometry], params: TerritoryParameters) -> str:
+         sparse: np.ndarray, outlines: Mapping[str, BaseGeometry], params: TerritoryParameters) -> str:
     digest = hashlib.sha256(VERSION.encode())
     for part in (np.ascontiguousarray(xy, dtype=float), np.asarray(leaders, dtype=np.int64),
-                 np.ascontiguousarray(leader_km, dtype=float)):
+                 np.ascontiguousarray(leader_km, dtype=float), np.asarray(sparse, dtype=np.uint8)):
         digest.update(part.tobytes())
     digest.update("\n".join(countries).encode())
     for code in sorted(outlines):
