@@ -49,6 +49,8 @@ GRID_M = 1.0
 #: Settled land's outline is simplified to this tolerance (m): invisible at the map's scales, and it
 #: keeps the shipped and exported geometry small.
 SIMPLIFY_M = 25.0
+#: Group unions a territory remembers (a few epochs' worth of every faction and tier).
+UNION_CACHE_SIZE = 2048
 #: Pieces of unreached land smaller than this (m²) are slivers of the snapping, not pockets.
 SLIVER_M2 = 100_000.0
 
@@ -238,26 +240,40 @@ class Territory:
 
         ``keys``: the state of each leader, (faction, contested parties, besieger or ``None``).
         """
-        groups: dict[tuple[CellKey, str], list[BaseGeometry]] = defaultdict(list)
-        for (leader, tier), geometry in zip(self.units, self.unit_geometry, strict=True):
-            groups[(keys[leader], tier)].append(geometry)
+        # Parts by index: units 0..n-1, then pockets n.. (so that a group's union can be looked up).
+        groups: dict[tuple[CellKey, str], list[int]] = defaultdict(list)
+        for i, (leader, tier) in enumerate(self.units):
+            groups[(keys[leader], tier)].append(i)
         unclaimed = []
-        for pocket, neighbours in zip(self.pockets, self.pocket_neighbours, strict=True):
+        for j, neighbours in enumerate(self.pocket_neighbours):
             owner = self.pocket_owner(neighbours, keys)
             if owner is None:
-                unclaimed.append(pocket)
+                unclaimed.append(self.pockets[j])
             else:
-                groups[(owner, "dominated")].append(pocket)
+                groups[(owner, "dominated")].append(len(self.units) + j)
         areas = []
         for ((faction, parts_key, besieger), tier), parts in sorted(groups.items(), key=_sort_key):
-            # The units are already on the grid: a plain union dissolves their shared edges exactly, at a
-            # quarter of the cost of a fixed-precision one.
-            geometry = shapely.union_all(parts)
+            geometry = self._union(tuple(parts))
             if not geometry.is_empty:
                 areas.append(Area(faction, geometry, parts_key, besieger, tier))
         if unclaimed:
             areas.append(Area(UNCLAIMED, shapely.union_all(unclaimed, grid_size=GRID_M), tier="dominated"))
         return Snapshot(tuple(areas), self._front_lines(keys))
+
+    def _union(self, parts: tuple[int, ...]) -> BaseGeometry:
+        """The union of these units and pockets, remembered: from one epoch to the next most factions'
+        groups are unchanged, so a history or a slider mostly finds its unions already made."""
+        cache = self.__dict__.setdefault("_unions", {})
+        geometry = cache.get(parts)
+        if geometry is None:
+            if len(cache) >= UNION_CACHE_SIZE:
+                cache.clear()
+            n = len(self.unit_geometry)
+            geoms = [self.unit_geometry[i] if i < n else self.pockets[i - n] for i in parts]
+            # The units are already on the grid: a plain union dissolves their shared edges exactly, at a
+            # quarter of the cost of a fixed-precision one.
+            geometry = cache[parts] = shapely.union_all(geoms)
+        return geometry
 
     @staticmethod
     def pocket_owner(neighbours: Sequence[int], keys: Mapping[int, CellKey]) -> CellKey | None:
