@@ -122,3 +122,15 @@ def test_units_kept_on_disk_come_back_the_same_and_a_damaged_file_is_rebuilt(tmp
     assert areas == pytest.approx({"isis": 5000, "iraq": 5000})
     saved.write_bytes(b"not a cache file")
     assert cached_territory(*args).units == built.units
+
+
+def test_a_faction_whose_land_did_not_change_keeps_the_same_geometry():
+    """Group unions are remembered: a second date where only two towns swap gives back the third's
+    land as the very same object, and the same areas as a territory that never saw the first date."""
+    points = [(20_000, 50_000), (50_000, 50_000), (80_000, 50_000)]
+    t = territory(points)
+    first = {a.faction: a.geometry for a in t.snapshot(keys("isis", "iraq", "sdf")).areas}
+    second = {a.faction: a.geometry for a in t.snapshot(keys("iraq", "isis", "sdf")).areas}
+    assert second["sdf"] is first["sdf"]
+    fresh = {a.faction: a.geometry for a in territory(points).snapshot(keys("iraq", "isis", "sdf")).areas}
+    assert all(second[f].equals(fresh[f]) for f in fresh)
