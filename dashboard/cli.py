@@ -15,11 +15,14 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from dashboard.core import paths
 from dashboard.core.files import OutputError, atomic_write, output_kind
-from dashboard.core.problems import DataError
+from dashboard.core.problems import DataError, Problem
+
+if TYPE_CHECKING:
+    from dashboard.core.places import Gazetteer
 
 
 class UsageError(Exception):
@@ -70,13 +73,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     gazetteer = read_places(places)
     # Loading never checks where places lie (it has no outlines); validate does.
     problems = places_outside(places, Path(args.geodata)) + validate(path, gazetteer)
+    warnings = _sourcing_findings(path, gazetteer) if args.strict and not problems else []
     for problem in problems:
         print(problem, file=sys.stderr)
-    if problems:
-        print(f"{path}: {len(problems)} problem(s)", file=sys.stderr)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if problems or warnings:
+        print(f"{path}: {len(problems)} problem(s), {len(warnings)} warning(s)", file=sys.stderr)
         return 1
     print(f"{path}: ok")
     return 0
+
+
+def _sourcing_findings(path: str, gazetteer: Gazetteer) -> list[Problem]:
+    """What ``--strict`` adds: the sourcing rules (dashboard/core/sourcing.py)."""
+    from dashboard.core.sourcing import sourcing_errors, sourcing_warnings
+    from dashboard.core.validation import load_record
+
+    record, _ = load_record(path, gazetteer)
+    return sourcing_errors(record) + sourcing_warnings(record)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -291,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check an events file; list every problem")
     p.add_argument("path", nargs="?", help="events file (default: --events)")
+    p.add_argument("--strict", action="store_true",
+                   help="also check the sourcing rules (README, 'Sources'); warnings fail too")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", help="areas, front lines, places and events as GeoJSON, KML or CSV")
