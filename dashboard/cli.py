@@ -79,7 +79,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if problems or warnings:
-        print(f"{path}: {len(problems)} problem(s), {len(warnings)} warning(s)", file=sys.stderr)
+        also = f", {len(warnings)} warning(s)" if args.strict else ""
+        print(f"{path}: {len(problems)} problem(s){also}", file=sys.stderr)
         return 1
     print(f"{path}: ok")
     return 0
