@@ -41,9 +41,9 @@ from shapely.geometry.base import BaseGeometry
 class FollowerRules:
     """Penalties (distance multipliers) of the follower rule; see the README's "How areas are drawn"."""
 
-    #: A leader across a main river: the river is a front more often than not (Euphrates 2015-2017,
-    #: Tigris at Mosul), so a village follows the far bank only when that town is 3x nearer.
-    river: float = 3.0
+    #: A leader across a main river: the river is a front more often than not (Euphrates 2015-2019,
+    #: Tigris at Mosul), so a village follows the far bank only when that town is 10x nearer.
+    river: float = 10.0
     #: A leader in another district (Iraq: OCHA adm2) or another governorate where districts are
     #: unknown: local forces and administration are organised by district.
     district: float = 1.6
