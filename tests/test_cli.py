@@ -120,6 +120,18 @@ def test_kml_export_is_xml_with_every_kind(cli, tmp_path):
     assert len(list(folders["front_line"].iter(f"{KML}Placemark"))) == 2
 
 
+def test_exports_give_a_month_precision_date_as_a_month(cli, tmp_path):
+    """The Westbrook siege is dated to January 2015 only: the CSV says 2015-01, the KML "January 2015"."""
+    rows = tmp_path / "rows.csv"
+    cli("export", "--date", "2015-02-01", "--window", "60", "--format", "csv", "--out", rows)
+    (siege,) = [r for r in csv.DictReader(rows.open(encoding="utf-8")) if r["id"] == "westbrook-siege"]
+    assert siege["date"] == "2015-01"
+    kml = tmp_path / "map.kml"
+    cli("export", "--date", "2015-02-01", "--window", "60", "--format", "kml", "--out", kml)
+    names = {p.findtext(f"{KML}name") for p in ET.parse(kml).getroot().iter(f"{KML}Placemark")}
+    assert "January 2015 Westbrook" in names
+
+
 def test_csv_export_has_areas_front_lines_places_and_events(cli, tmp_path):
     out = tmp_path / "rows.csv"
     cli("export", "--date", "2016-06-26", "--format", "csv", "--out", out)

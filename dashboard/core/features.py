@@ -40,6 +40,7 @@ from dashboard.core.events import UNCLAIMED, Event, Source
 from dashboard.core.geography import unproject
 from dashboard.core.model import ControlModel, Epoch
 from dashboard.core.places import Place
+from dashboard.core.wording import date_text
 
 #: Events this many days before a date (and the date itself) go with that date.
 DEFAULT_EVENT_WINDOW_DAYS = 30
@@ -117,6 +118,16 @@ def source_dict(source: Source) -> dict[str, Any]:
     """A source as plain data."""
     return {"title": source.title, "publisher": source.publisher,
             "date": source.date.isoformat() if source.date else None, "url": source.url}
+
+
+def event_when(props: dict[str, Any]) -> str:
+    """An event feature's date in words, as precisely as it is known (``wording.date_text``).
+
+    >>> event_when({"date": "2014-06-01", "date_precision": "month", "approximate": False})
+    'June 2014'
+    """
+    return date_text(dt.date.fromisoformat(props["date"]), props.get("date_precision", "day"),
+                     bool(props.get("approximate")))
 
 
 def event_feature(model: ControlModel, event: Event) -> Feature:

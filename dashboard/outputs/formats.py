@@ -21,7 +21,7 @@ from typing import Any
 
 import shapely
 
-from dashboard.core.features import Feature
+from dashboard.core.features import Feature, event_when
 
 FORMATS = ("geojson", "kml", "csv")
 
@@ -51,11 +51,18 @@ def to_csv(features: Iterable[Feature]) -> str:
             continue
         lon, lat = f["geometry"]["coordinates"]
         row = {**props, "lat": lat, "lon": lon, "factions": ";".join(props.get("factions", [])),
+               "date": _csv_date(props),
                "name": props.get("place_name", props.get("name")),
                "place": props.get("place", props.get("id")),
                "sources": "; ".join(_cite(s) for s in props.get("sources", []))}
         writer.writerow(row)
     return out.getvalue()
+
+
+def _csv_date(props: dict[str, Any]) -> str | None:
+    """An event's date as precisely as it is known, in ISO 8601: ``2014-06`` for a month."""
+    date = props.get("date")
+    return date[:7] if date and props.get("date_precision") == "month" else date
 
 
 def _cite(source: dict[str, Any]) -> str:
@@ -94,9 +101,11 @@ def _kml_placemark(folder: ET.Element, feature: Feature) -> None:
     props = feature["properties"]
     mark = ET.SubElement(folder, "Placemark")
     kind = props["kind"]
-    label = {"area": props.get("faction"), "front_line": " / ".join(props.get("sides", [])),
-             "place": props.get("name"), "event": f"{props.get('date')} {props.get('place_name')}",
-             "change": f"{props.get('from')} -> {props.get('to')}"}[kind]
+    if kind == "event":
+        label = f"{event_when(props)} {props.get('place_name')}"
+    else:
+        label = {"area": props.get("faction"), "front_line": " / ".join(props.get("sides", [])),
+                 "place": props.get("name"), "change": f"{props.get('from')} -> {props.get('to')}"}[kind]
     ET.SubElement(mark, "name").text = str(label)
     if kind == "event":
         ET.SubElement(mark, "description").text = props["summary"] + "\n" + "\n".join(

@@ -36,9 +36,10 @@ from shapely.geometry import mapping
 
 from dashboard.core import geography, palette, paths
 from dashboard.core.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED, EventRecord
+from dashboard.core.features import event_when
 from dashboard.core.files import OutputError, atomic_write
 from dashboard.core.labels import Label
-from dashboard.core.wording import cite, date_text, event_type
+from dashboard.core.wording import cite, event_type
 from dashboard.web import links
 from dashboard.web.elements import BaseGeography, CityLabels, ControlLayers, DateStamp, MapFrame, OfflineMap
 
@@ -246,7 +247,7 @@ def _change_tip(props: dict[str, Any]) -> str:
 
 
 def _event_tip(props: dict[str, Any]) -> str:
-    return html.escape(f"{_when(props)} {props['place_name']}: {event_type(props['type'])}")
+    return html.escape(f"{event_when(props)} {props['place_name']}: {event_type(props['type'])}")
 
 
 def event_popup_html(props: dict[str, Any]) -> str:
@@ -254,7 +255,7 @@ def event_popup_html(props: dict[str, Any]) -> str:
     e = html.escape
     change = f" &middot; {e(props['from'])} &rarr; {e(props['to'])}" if props.get("to") else ""
     sources = "".join(f"<li>{source_html(s)}</li>" for s in props.get("sources", []))
-    return (f'<div class="fl-popup" style="max-width:320px"><b>{e(_when(props))}</b> &middot; '
+    return (f'<div class="fl-popup" style="max-width:320px"><b>{e(event_when(props))}</b> &middot; '
             f'{e(props["place_name"])}'
             f'<br><i>{e(event_type(props["type"]))}</i>{change}<p>{e(props["summary"])}</p>'
             f"<small>Sources:<ul>{sources}</ul></small></div>")
@@ -270,7 +271,4 @@ def source_html(source: dict[str, Any]) -> str:
     return cite(title, e(source["publisher"]), e(source["date"]) if source.get("date") else None)
 
 
-def _when(props: dict[str, Any]) -> str:
-    """An event feature's date as :func:`~dashboard.core.wording.date_text` words it."""
-    return date_text(dt.date.fromisoformat(props["date"]), props.get("date_precision", "day"),
-                     bool(props.get("approximate")))
+
