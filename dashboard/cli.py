@@ -87,12 +87,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _sourcing_findings(path: str, gazetteer: Gazetteer) -> list[Problem]:
-    """What ``--strict`` adds: the sourcing rules (dashboard/core/sourcing.py)."""
-    from dashboard.core.sourcing import sourcing_errors, sourcing_warnings
+    """What ``--strict`` adds: the soft sourcing rules (dashboard/core/sourcing.py); the hard ones are
+    errors for every command."""
+    from dashboard.core.sourcing import sourcing_warnings
     from dashboard.core.validation import load_record
 
     record, _ = load_record(path, gazetteer)
-    return sourcing_errors(record) + sourcing_warnings(record)
+    return sourcing_warnings(record)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -308,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check an events file; list every problem")
     p.add_argument("path", nargs="?", help="events file (default: --events)")
     p.add_argument("--strict", action="store_true",
-                   help="also check the sourcing rules (README, 'Sources'); warnings fail too")
+                   help="also list the soft sourcing rules (README, 'Sources'); warnings fail too")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", help="areas, front lines, places and events as GeoJSON, KML or CSV")

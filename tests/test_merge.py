@@ -256,6 +256,18 @@ def test_a_candidate_that_breaks_a_later_event_is_refused(tmp_path, events, gaze
     assert_only_added(before, events, {"fallujah-2016-06-01-bombing"})
 
 
+def test_a_change_resting_on_wikipedia_alone_is_refused(tmp_path, events, gazetteer):
+    before = events.read_bytes()
+    wiki = "{title: Battle of Hit, publisher: Wikipedia, date: null, url: 'https://en.wikipedia.org/wiki/Hit'}"
+    taken = candidate("hit-2016-06-10-retaken", "2016-06-10", "hit", "other",
+                      extra="  change: {from: iraq, to: isis}\n", sources=False) + f"  sources:\n  - {wiki}\n"
+    report = merge_candidates(write_candidates(tmp_path, taken), events, gazetteer)
+    assert report.added == []
+    [message] = report.invalid
+    assert "candidates[0]" in message and "needs a dated source from a news organisation" in message
+    assert events.read_bytes() == before
+
+
 def test_unknown_fields_are_reported(tmp_path, events, gazetteer):
     path = write_candidates(tmp_path, BOMBING.replace("  summary:", "  sumary: typo\n  summary:"))
     report = merge_candidates(path, events, gazetteer)

@@ -1,6 +1,7 @@
 """The record's sourcing rules: what every change of control must cite (README, "Sources").
 
-Hard rules (errors: ``validate`` fails and the app refuses the data):
+Hard rules (errors of :func:`~dashboard.core.validation.check_record`: ``validate``, the app and merge
+refuse the data):
 
 - a change of control has at least one *dated* source from a news organisation, a monitor or an
   official statement: Wikipedia and other reference works may only stand beside one;

@@ -14,11 +14,13 @@ from dashboard.core.control import ControlHistory, replay
 from dashboard.core.events import EventRecord, Holding, parse_events
 from dashboard.core.places import Gazetteer, UnknownPlace
 from dashboard.core.problems import DataError, Problem
+from dashboard.core.sourcing import sourcing_errors
 from dashboard.core.yamlfile import LineDict, load_yaml_text
 
 
 def check_record(record: EventRecord, gazetteer: Gazetteer) -> tuple[ControlHistory, list[Problem]]:
-    """Cross-check a parsed record: places, duplicate ids, continuity of control, sieges."""
+    """Cross-check a parsed record: places, duplicate ids, continuity of control, sieges, and the hard
+    sourcing rules (:mod:`dashboard.core.sourcing`)."""
     problems: list[Problem] = []
     districts = {p.district for p in gazetteer} - {""}
     subdistricts = {p.subdistrict for p in gazetteer} - {""}
@@ -34,7 +36,7 @@ def check_record(record: EventRecord, gazetteer: Gazetteer) -> tuple[ControlHist
         _check_place(record.path, event.line_of("place"), f"event {event.id}.place", event.place, gazetteer,
                      problems)
     history, continuity = replay(record)
-    return history, problems + continuity
+    return history, problems + continuity + sourcing_errors(record)
 
 
 def _check_leads(path: str, holding: Holding, gazetteer: Gazetteer, districts: set[str],
