@@ -22,9 +22,16 @@ def test_a_village_follows_the_nearest_town_when_nothing_else_decides():
 def test_a_village_follows_the_town_on_its_own_bank():
     leaders, _ = follow(TOWNS_AND_VILLAGE, ["SY"] * 3, leading=[0, 1], rivers=[RIVER])
     assert leaders[2] == 1
-    # ... unless the far-bank town is more than the river penalty times nearer.
-    strong = FollowerRules(river=1.4)
-    assert follow(TOWNS_AND_VILLAGE, ["SY"] * 3, leading=[0, 1], rivers=[RIVER], rules=strong)[0][2] == 0
+    # ... unless the own-bank town is more than ``crossing_km`` farther than the far-bank one (2 km here).
+    weak = FollowerRules(crossing_km=1.5)
+    assert follow(TOWNS_AND_VILLAGE, ["SY"] * 3, leading=[0, 1], rivers=[RIVER], rules=weak)[0][2] == 0
+
+
+def test_a_village_far_from_any_town_of_its_bank_follows_the_nearest_one():
+    """The crossing is a fixed cost: 150 km up its own bank does not beat 60 km across the river."""
+    xy = np.array([[0, 0], [210_000, 0], [60_000, 0]], dtype=float)  # west town, east town, village
+    river = shapely.LineString([(30_000, -50_000), (30_000, 50_000)])
+    assert follow(xy, ["IQ"] * 3, leading=[0, 1], rivers=[river])[0][2] == 0
 
 
 def test_a_village_follows_a_town_of_its_own_district():

@@ -7,9 +7,10 @@ Control is recorded for towns; every other place of the gazetteer takes its cont
    list of places; those places follow it whatever the distance.
 2. **Same country**: a Syrian village never follows an Iraqi town (and the other way round).
 3. **Cost**: among the ``candidates`` nearest leaders, the one with the lowest distance times the
-   penalties of :class:`FollowerRules`: across a main river (another bank), in another district, in
-   another sub-district.  A village on the east bank of the Euphrates thus follows the nearest
-   east-bank town unless a west-bank one is several times nearer.
+   penalties of :class:`FollowerRules` (in another district, in another sub-district), plus a fixed
+   cost for crossing a main river (another bank).  A village on the east bank of the Euphrates thus
+   follows an east-bank town up to ``crossing_km`` farther than the nearest west-bank one; where no
+   town on its own bank is that near (the far south of Iraq), it follows the nearest one.
 
 Examples
 --------
@@ -39,13 +40,15 @@ from shapely.geometry.base import BaseGeometry
 
 @dataclass(frozen=True)
 class FollowerRules:
-    """Penalties (distance multipliers) of the follower rule; see the README's "How areas are drawn"."""
+    """Penalties of the follower rule; see the README's "How areas are drawn"."""
 
-    #: A leader across a main river: the river is a front more often than not (Euphrates 2015-2019,
-    #: Tigris at Mosul), so a village follows the far bank only when that town is 10x nearer.
-    river: float = 10.0
-    #: A leader in another district (Iraq: OCHA adm2) or another governorate where districts are
-    #: unknown: local forces and administration are organised by district.
+    #: A leader across a main river costs this many km more: the river is a front more often than not
+    #: (the Euphrates 2015-2019, the Tigris at Mosul), so a village follows a town on its own bank if
+    #: there is one within this much farther.  A fixed cost, not a factor: a village far from any
+    #: town of its own bank still follows the nearest town, not one hundreds of km up its bank.
+    crossing_km: float = 50.0
+    #: A leader in another district (a distance factor; Iraq: OCHA adm2) or another governorate where
+    #: districts are unknown: local forces and administration are organised by district.
     district: float = 1.6
     #: A leader in another sub-district (Iraq: OCHA adm3).
     subdistrict: float = 1.2
@@ -117,5 +120,5 @@ def _choose(members: np.ndarray, pool: np.ndarray, xy: np.ndarray, districts: np
             rows, cols = np.nonzero(maybe)
             segments = shapely.linestrings(np.stack([xy[members[rows]], xy[cand[rows, cols]]], axis=1))
             crosses[rows, cols] = shapely.intersects(segments, river)
-        cost = cost * np.where(crosses, rules.river, 1.0)
+        cost = cost + np.where(crosses, rules.crossing_km * 1000, 0.0)
     return cand[np.arange(len(members)), np.argmin(cost, axis=1)]
