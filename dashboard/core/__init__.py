@@ -3,5 +3,6 @@
 No Streamlit, Folium, branca, matplotlib or python-pptx here (``tests/test_style.py``).
 """
 
-__all__ = ["areas", "changes", "control", "events", "features", "files", "geography", "labels", "model",
-           "names", "palette", "paths", "places", "problems", "stats", "validation", "wording", "yamlfile"]
+__all__ = ["areas", "changes", "control", "events", "features", "files", "followers", "geography", "labels",
+           "model", "months", "names", "palette", "paths", "places", "problems", "sourcing", "stats",
+           "territory", "territory_cache", "validation", "wording", "yamlfile"]
