@@ -50,3 +50,26 @@ def test_warming_waits_while_features_are_being_asked_for(small_model):
     assert thread.is_alive() and len(layers) == 1
     thread.join(60)
     assert len(layers) == len(small_model.epochs())
+
+
+def test_history_writes_an_unchanged_area_once_for_its_whole_stretch(synthetic_model):
+    """Each date of the history still has exactly its snapshot's areas and front lines, but an area
+    that did not change between epochs is one feature spanning them, not one per epoch."""
+    import shapely.geometry
+
+    start, end = dt.date(2014, 1, 1), dt.date(2019, 3, 31)
+    history = features.history_features(synthetic_model, start, end)
+    shapes = [f for f in history if f["properties"]["kind"] in ("area", "front_line")]
+    per_epoch = 0
+    for epoch in synthetic_model.epochs(start, end):
+        day = epoch.valid_from.isoformat()
+        valid = [f for f in shapes if f["properties"]["valid_from"] <= day < f["properties"]["valid_to"]]
+        expected = list(features.snapshot_features(synthetic_model.snapshot(epoch.valid_from)))
+        per_epoch += len(expected)
+
+        def key(f):
+            props = {k: v for k, v in f["properties"].items() if k not in ("valid_from", "valid_to")}
+            return json.dumps(props, sort_keys=True), shapely.geometry.shape(f["geometry"]).wkb_hex
+
+        assert sorted(map(key, valid)) == sorted(map(key, expected)), day
+    assert len(shapes) < per_epoch

@@ -26,14 +26,15 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Hashable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
-from dashboard.core.areas import Snapshot
+from dashboard.core.areas import Area, FrontLine, Snapshot
 from dashboard.core.changes import Shift
 from dashboard.core.control import PlaceState
 from dashboard.core.events import UNCLAIMED, Event, Source
@@ -65,20 +66,27 @@ def snapshot_features(snapshot: Snapshot, simplify_m: float = 0.0) -> Iterator[F
     if simplify_m:
         shapes = list(shapely.coverage_simplify(np.array(shapes, dtype=object), simplify_m))
     for area, geometry in zip(snapshot.areas, shapes, strict=True):
-        props: dict[str, Any] = {"kind": "area", "faction": area.faction,
-                                 "area_km2": round(area.area_km2, 1),
-                                 "dominated": area.tier == "dominated", "inferred": area.tier != "held"}
-        if area.parties:
-            props["factions"] = list(area.parties)
-        if area.besieged_by:
-            props["besieged_by"] = area.besieged_by
-        yield {"type": "Feature", "properties": props, "geometry": _geometry(geometry, decimals)}
+        yield _area_feature(area, geometry, decimals)
     for line in snapshot.front_lines:
         geometry = line.geometry.simplify(simplify_m) if simplify_m else line.geometry
-        yield {"type": "Feature",
-               "properties": {"kind": "front_line", "sides": list(line.sides),
-                              "length_km": round(line.geometry.length / 1000, 1)},
-               "geometry": _geometry(geometry, decimals)}
+        yield _front_feature(line, geometry, decimals)
+
+
+def _area_feature(area: Area, geometry: BaseGeometry, decimals: int) -> Feature:
+    props: dict[str, Any] = {"kind": "area", "faction": area.faction, "area_km2": round(area.area_km2, 1),
+                             "dominated": area.tier == "dominated", "inferred": area.tier != "held"}
+    if area.parties:
+        props["factions"] = list(area.parties)
+    if area.besieged_by:
+        props["besieged_by"] = area.besieged_by
+    return {"type": "Feature", "properties": props, "geometry": _geometry(geometry, decimals)}
+
+
+def _front_feature(line: FrontLine, geometry: BaseGeometry, decimals: int) -> Feature:
+    return {"type": "Feature",
+            "properties": {"kind": "front_line", "sides": list(line.sides),
+                           "length_km": round(line.geometry.length / 1000, 1)},
+            "geometry": _geometry(geometry, decimals)}
 
 
 def _point(lon: float, lat: float) -> dict[str, Any]:
@@ -210,16 +218,42 @@ def history_features(model: ControlModel, start: dt.date | None = None, end: dt.
                      window_days: int = DEFAULT_EVENT_WINDOW_DAYS) -> list[Feature]:
     """Every distinct state between two dates, each feature with ``valid_from``/``valid_to``."""
     epochs = model.epochs(start, end)
-    features: list[Feature] = []
-    for epoch in epochs:
-        for f in snapshot_features(model.snapshot(epoch.valid_from)):
-            features.append(_dated(f, epoch.valid_from, epoch.valid_to))
+    features = list(_shape_stretches(model, epochs))
     features += _place_stretches(model, epochs)
     first, last = epochs[0].valid_from, epochs[-1].valid_to
     for event in model.events_between(first, last - dt.timedelta(days=1)):
         end_shown = min(event.date + dt.timedelta(days=window_days + 1), last)
         features.append(_dated(event_feature(model, event), event.date, end_shown))
     return features
+
+
+def _shape_stretches(model: ControlModel, epochs: list[Epoch]) -> Iterator[Feature]:
+    """Area and front-line features merged over consecutive epochs in which they are unchanged.
+
+    An area that did not change is the very same geometry object from one epoch to the next (the
+    territory remembers its unions), so it is written, and converted, once for its whole stretch.
+    """
+    open_runs: dict[Hashable, tuple[Area | FrontLine, dt.date, dt.date]] = {}
+    for epoch in epochs:
+        snapshot = model.snapshot(epoch.valid_from)
+        now: dict[Hashable, Area | FrontLine] = {}
+        for area in snapshot.areas:
+            now[("area", area.faction, area.parties, area.besieged_by, area.tier, id(area.geometry))] = area
+        for line in snapshot.front_lines:
+            now[("front", line.sides, shapely.to_wkb(line.geometry))] = line
+        for key in [k for k in open_runs if k not in now]:
+            yield _shape_feature(*open_runs.pop(key))
+        for key, item in now.items():
+            start = open_runs[key][1] if key in open_runs else epoch.valid_from
+            open_runs[key] = (item, start, epoch.valid_to)
+    for run in open_runs.values():
+        yield _shape_feature(*run)
+
+
+def _shape_feature(item: Area | FrontLine, start: dt.date, end: dt.date) -> Feature:
+    if isinstance(item, Area):
+        return _dated(_area_feature(item, item.geometry, _DECIMALS), start, end)
+    return _dated(_front_feature(item, item.geometry, _DECIMALS), start, end)
 
 
 def _place_stretches(model: ControlModel, epochs: list[Epoch]) -> Iterator[Feature]:
