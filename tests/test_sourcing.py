@@ -13,6 +13,7 @@ WIKI = "{title: Ashford, publisher: Wikipedia, date: null, url: 'https://en.wiki
 MIRROR = "{title: Ashford falls (AJ), publisher: Kaos GR, date: 2014-06-10, url: 'https://www.kaos.gr/x'}"
 UNDATED = "{title: Ashford falls, publisher: AP, date: null, url: 'https://apnews.com/c'}"
 STATE_TV = "{title: Army frees Westbrook, publisher: SANA, date: 2016-06-26, url: 'https://sana.sy/en/?p=1'}"
+ALLY_TV = "{title: Ashford liberated, publisher: Al-Alam, date: 2016-06-26, url: 'https://en.alalam.ir/news/2'}"
 
 
 def record(*changes: tuple[str, str, str, list[str]]) -> str:
@@ -88,6 +89,15 @@ def test_only_the_winners_own_outlet_is_a_warning(check):
     assert "only syria's own outlets report its gain" in warning.message
     assert check(record(("westbrook", "isis", "syria", [STATE_TV, WIRE]),
                         ("ashford", "isis", "iraq", [WIRE, AGENCY])))[1] == []
+
+
+def test_an_allied_states_media_count_as_the_gainers_own(check):
+    """Iranian state media report the PMF's gains as their own, but not IS's gains from it."""
+    both = [WIRE, AGENCY]
+    gain = check(record(("ashford", "isis", "iraq", [ALLY_TV]), ("brampton", "isis", "iraq", both)))[1]
+    assert any("only iraq's own outlets" in w.message for w in gain)
+    loss = check(record(("ashford", "isis", "iraq", both), ("ashford", "iraq", "isis", [ALLY_TV])))[1]
+    assert not any("own outlets" in w.message for w in loss)
 
 
 def test_the_domain_ignores_the_usual_prefixes():

@@ -40,13 +40,21 @@ MIRROR_DOMAINS = frozenset({
     "ming7.cn", "military-quotes.com", "wideo.ovh", "wikisum.wiki", "cryer.org.uk", "theiranproject.com",
     "sauress.com", "microsyria.com", "dailytv.net", "middleeastobserver.org",
 })
-#: A party's own outlets: state media, party or armed-group channels (domain -> faction id).
-PARTY_OUTLETS = {
-    "sana.sy": "syria", "syriaonline.sy": "syria",
-    "hawarnews.com": "sdf", "anhaenglish.net": "sdf", "anfenglish.com": "sdf", "anfenglishmobile.com": "sdf",
-    "sdf-press.com": "sdf",
-    "pmu.gov.iq": "iraq", "mod.mil.iq": "iraq",
-    "gov.krd": "krg", "peshmerga.gov.krd": "krg",
+#: A party's own outlets: its state media and channels, and those of the states that fought on its
+#: side (domain -> the factions whose gains they report as their own).
+PARTY_OUTLETS: dict[str, tuple[str, ...]] = {
+    # The Syrian government, and Russian and Iranian state media (Iran's also for Iraq's PMF).
+    "sana.sy": ("syria",), "syriaonline.sy": ("syria",), "almasdarnews.com": ("syria",),
+    "sputniknews.com": ("syria",), "rt.com": ("syria",), "tass.com": ("syria",), "ria.ru": ("syria",),
+    "presstv.ir": ("syria", "iraq"), "alalam.ir": ("syria", "iraq"), "tasnimnews.com": ("syria", "iraq"),
+    "farsnews.ir": ("syria", "iraq"), "parstoday.com": ("syria", "iraq"), "mehrnews.com": ("syria", "iraq"),
+    # The SDF and the YPG, the Kurdistan Region's parties, the Iraqi state.
+    "hawarnews.com": ("sdf",), "anhaenglish.net": ("sdf",), "anfenglish.com": ("sdf",),
+    "anfenglishmobile.com": ("sdf",), "sdf-press.com": ("sdf",),
+    "rudaw.net": ("krg",), "kurdistan24.net": ("krg",), "gov.krd": ("krg",),
+    "pmu.gov.iq": ("iraq",), "mod.mil.iq": ("iraq",),
+    # Turkish state media, for the Turkish-backed opposition.
+    "trtworld.com": ("opposition",), "trt.net.tr": ("opposition",), "aa.com.tr": ("opposition",),
 }
 #: Share of changes of control that may rest on one source.
 MAX_SINGLE_SOURCE_SHARE = 0.20
@@ -80,10 +88,10 @@ def is_citable(source: Source) -> bool:
     return source.date is not None and not is_reference(source) and not is_mirror(source)
 
 
-def party_of(source: Source) -> str | None:
-    """The faction whose own outlet this is, if it is one."""
+def parties_of(source: Source) -> tuple[str, ...]:
+    """The factions whose own (or allied state's) outlet this is; empty for a neutral one."""
     host = domain(source.url)
-    return next((f for d, f in PARTY_OUTLETS.items() if host == d or host.endswith("." + d)), None)
+    return next((f for d, f in PARTY_OUTLETS.items() if host == d or host.endswith("." + d)), ())
 
 
 def sourcing_errors(record: EventRecord) -> list[Problem]:
@@ -130,7 +138,7 @@ def _winner_only(path: str, event: Event) -> Problem | None:
     assert event.change is not None
     counted = [s for s in event.sources if not is_reference(s) and not is_mirror(s)]
     gainer = event.change.new.faction
-    if counted and all(party_of(s) == gainer for s in counted):
+    if counted and all(gainer in parties_of(s) for s in counted):
         return Problem(path, event.line_of("sources"), f"event {event.id}.sources",
                        f"only {gainer}'s own outlets report its gain: add a neutral source")
     return None
