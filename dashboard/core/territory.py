@@ -6,7 +6,8 @@ up to ``dominated_km``, it is *sparse* land (the Syrian Desert, the Jazira, the 
 whoever holds the place dominates; farther still it is nobody's.  Each place passes its land to
 its leader (:mod:`dashboard.core.followers`), so a leader's *unit* is the settled land of its
 followers (``held``, or ``inferred`` when the follower lies farther than ``inferred_km`` from it)
-plus their sparse land (``dominated``).
+plus their sparse land (``dominated``).  A *sparse* place (a desert hamlet away from the rivers:
+:func:`dashboard.core.geography.sparse_places`) settles nothing: its whole cell is dominated land.
 
 Units never change; a date only says who holds each leader (:meth:`Territory.snapshot`).  Land
 that no unit reaches but that only one faction's units touch (a desert enclosed by one side) is
@@ -149,6 +150,8 @@ class Territory:
         self.pocket_km2 = shapely.area(self.pockets) / 1e6 if len(self.pockets) else np.zeros(0)
         self.pocket_neighbours = list(pocket_neighbours)
         self.edges = list(edges)
+        #: Unions of groups of units and pockets already made, by their indices (:meth:`_union`).
+        self._unions: dict[tuple[int, ...], BaseGeometry] = {}
 
     def _cut(self, members: np.ndarray, xy: np.ndarray, outline: BaseGeometry, leaders: np.ndarray,
              inferred: np.ndarray, sparse: np.ndarray, cells: dict[int, list[BaseGeometry]],
@@ -263,7 +266,7 @@ class Territory:
     def _union(self, parts: tuple[int, ...]) -> BaseGeometry:
         """The union of these units and pockets, remembered: from one epoch to the next most factions'
         groups are unchanged, so a history or a slider mostly finds its unions already made."""
-        cache = self.__dict__.setdefault("_unions", {})
+        cache = self._unions
         geometry = cache.get(parts)
         if geometry is None:
             if len(cache) >= UNION_CACHE_SIZE:
