@@ -15,14 +15,11 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from dashboard.core import paths
 from dashboard.core.files import OutputError, atomic_write, output_kind
-from dashboard.core.problems import DataError, Problem
-
-if TYPE_CHECKING:
-    from dashboard.core.places import Gazetteer
+from dashboard.core.problems import DataError
 
 
 class UsageError(Exception):
@@ -66,14 +63,17 @@ def _check_in_range(model, date: dt.date, flag: str) -> dt.date:
 def cmd_validate(args: argparse.Namespace) -> int:
     from dashboard.core.geography import places_outside
     from dashboard.core.places import read_places
-    from dashboard.core.validation import validate
+    from dashboard.core.sourcing import sourcing_warnings
+    from dashboard.core.validation import read_record
 
     path = args.path or args.events
     places = Path(args.geodata) / "places.csv"
     gazetteer = read_places(places)
     # Loading never checks where places lie (it has no outlines); validate does.
-    problems = places_outside(places, Path(args.geodata)) + validate(path, gazetteer)
-    warnings = _sourcing_findings(path, gazetteer) if args.strict and not problems else []
+    record, _, problems = read_record(path, gazetteer)
+    problems = places_outside(places, Path(args.geodata)) + problems
+    # The hard sourcing rules are among the problems; --strict adds the soft ones.
+    warnings = sourcing_warnings(record) if args.strict and record is not None and not problems else []
     for problem in problems:
         print(problem, file=sys.stderr)
     for warning in warnings:
@@ -84,16 +84,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 1
     print(f"{path}: ok")
     return 0
-
-
-def _sourcing_findings(path: str, gazetteer: Gazetteer) -> list[Problem]:
-    """What ``--strict`` adds: the soft sourcing rules (dashboard/core/sourcing.py); the hard ones are
-    errors for every command."""
-    from dashboard.core.sourcing import sourcing_warnings
-    from dashboard.core.validation import load_record
-
-    record, _ = load_record(path, gazetteer)
-    return sourcing_warnings(record)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Hashable, Iterable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -227,48 +227,49 @@ def history_features(model: ControlModel, start: dt.date | None = None, end: dt.
     return features
 
 
+def _stretches(epochs: list[Epoch], items: Callable[[Epoch], dict[Hashable, Any]]
+               ) -> Iterator[tuple[Any, dt.date, dt.date]]:
+    """(item, first day, day after the last) for each run of consecutive epochs in which an item's
+    key (from ``items``) stays the same: what the history writes once instead of once per epoch."""
+    open_runs: dict[Hashable, tuple[Any, dt.date, dt.date]] = {}
+    for epoch in epochs:
+        now = items(epoch)
+        for key in [k for k in open_runs if k not in now]:
+            yield open_runs.pop(key)
+        for key, item in now.items():
+            first = open_runs[key][0] if key in open_runs else item
+            start = open_runs[key][1] if key in open_runs else epoch.valid_from
+            open_runs[key] = (first, start, epoch.valid_to)
+    yield from open_runs.values()
+
+
 def _shape_stretches(model: ControlModel, epochs: list[Epoch]) -> Iterator[Feature]:
-    """Area and front-line features merged over consecutive epochs in which they are unchanged.
+    """Area and front-line features over the epochs in which they are unchanged.
 
     An area that did not change is the very same geometry object from one epoch to the next (the
     territory remembers its unions), so it is written, and converted, once for its whole stretch.
     """
-    open_runs: dict[Hashable, tuple[Area | FrontLine, dt.date, dt.date]] = {}
-    for epoch in epochs:
+    def shapes(epoch: Epoch) -> dict[Hashable, Area | FrontLine]:
         snapshot = model.snapshot(epoch.valid_from)
-        now: dict[Hashable, Area | FrontLine] = {}
-        for area in snapshot.areas:
-            now[("area", area.faction, area.parties, area.besieged_by, area.tier, id(area.geometry))] = area
-        for line in snapshot.front_lines:
-            now[("front", line.sides, shapely.to_wkb(line.geometry))] = line
-        for key in [k for k in open_runs if k not in now]:
-            yield _shape_feature(*open_runs.pop(key))
-        for key, item in now.items():
-            start = open_runs[key][1] if key in open_runs else epoch.valid_from
-            open_runs[key] = (item, start, epoch.valid_to)
-    for run in open_runs.values():
-        yield _shape_feature(*run)
+        now: dict[Hashable, Area | FrontLine] = {
+            ("area", a.faction, a.parties, a.besieged_by, a.tier, id(a.geometry)): a for a in snapshot.areas}
+        now.update({("front", f.sides, shapely.to_wkb(f.geometry)): f for f in snapshot.front_lines})
+        return now
 
-
-def _shape_feature(item: Area | FrontLine, start: dt.date, end: dt.date) -> Feature:
-    if isinstance(item, Area):
-        return _dated(_area_feature(item, item.geometry, _DECIMALS), start, end)
-    return _dated(_front_feature(item, item.geometry, _DECIMALS), start, end)
+    for item, start, end in _stretches(epochs, shapes):
+        feature = (_area_feature(item, item.geometry, _DECIMALS) if isinstance(item, Area)
+                   else _front_feature(item, item.geometry, _DECIMALS))
+        yield _dated(feature, start, end)
 
 
 def _place_stretches(model: ControlModel, epochs: list[Epoch]) -> Iterator[Feature]:
-    """Place features merged over consecutive epochs in which the place's state is unchanged."""
-    runs: dict[int, tuple[Feature, dt.date, dt.date, Any]] = {}
-    for epoch in epochs:
-        for i, feature in enumerate(place_features(model, epoch.valid_from)):
-            key = (feature["properties"]["faction"], feature["properties"].get("factions"),
-                   feature["properties"].get("besieged_by"))
-            run = runs.get(i)
-            if run and run[3] == key:
-                runs[i] = (run[0], run[1], epoch.valid_to, key)
-                continue
-            if run:
-                yield _dated(run[0], run[1], run[2])
-            runs[i] = (feature, epoch.valid_from, epoch.valid_to, key)
-    for feature, start, end, _ in runs.values():
+    """Place features over the epochs in which the place's state is unchanged."""
+    def places(epoch: Epoch) -> dict[Hashable, Feature]:
+        def key(p: dict[str, Any]) -> Hashable:
+            return p["id"], p["faction"], tuple(p.get("factions", ())), p.get("besieged_by")
+        return {key(f["properties"]): f for f in place_features(model, epoch.valid_from)}
+
+    for feature, start, end in _stretches(epochs, places):
         yield _dated(feature, start, end)
+
+

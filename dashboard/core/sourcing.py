@@ -69,9 +69,14 @@ def domain(url: str | None) -> str:
     return ".".join(parts)
 
 
-def _on(url: str | None, domains: Iterable[str]) -> bool:
+def _within(url: str | None, site: str) -> bool:
+    """Whether the URL is on ``site`` or one of its subdomains."""
     host = domain(url)
-    return any(host == d or host.endswith("." + d) for d in domains)
+    return host == site or host.endswith("." + site)
+
+
+def _on(url: str | None, domains: Iterable[str]) -> bool:
+    return any(_within(url, d) for d in domains)
 
 
 def is_reference(source: Source) -> bool:
@@ -83,15 +88,19 @@ def is_mirror(source: Source) -> bool:
     return _on(source.url, MIRROR_DOMAINS)
 
 
+def counts(source: Source) -> bool:
+    """An outlet's, a monitor's or an official report: not a reference work, not a mirror."""
+    return not is_reference(source) and not is_mirror(source)
+
+
 def is_citable(source: Source) -> bool:
     """A dated report from an outlet, a monitor or an official statement: enough on its own."""
-    return source.date is not None and not is_reference(source) and not is_mirror(source)
+    return source.date is not None and counts(source)
 
 
 def parties_of(source: Source) -> tuple[str, ...]:
     """The factions whose own (or allied state's) outlet this is; empty for a neutral one."""
-    host = domain(source.url)
-    return next((f for d, f in PARTY_OUTLETS.items() if host == d or host.endswith("." + d)), ())
+    return next((f for d, f in PARTY_OUTLETS.items() if _within(source.url, d)), ())
 
 
 def sourcing_errors(record: EventRecord) -> list[Problem]:
@@ -131,12 +140,12 @@ def sourcing_warnings(record: EventRecord) -> list[Problem]:
 
 def outlets(sources: Iterable[Source]) -> set[str]:
     """The distinct outlets among the sources that count (not reference works, not mirrors), by domain."""
-    return {domain(s.url) or s.publisher for s in sources if not is_reference(s) and not is_mirror(s)}
+    return {domain(s.url) or s.publisher for s in sources if counts(s)}
 
 
 def _winner_only(path: str, event: Event) -> Problem | None:
     assert event.change is not None
-    counted = [s for s in event.sources if not is_reference(s) and not is_mirror(s)]
+    counted = [s for s in event.sources if counts(s)]
     gainer = event.change.new.faction
     if counted and all(gainer in parties_of(s) for s in counted):
         return Problem(path, event.line_of("sources"), f"event {event.id}.sources",
