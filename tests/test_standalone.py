@@ -8,6 +8,7 @@ FRONTLINES_REQUIRE_BROWSER=1 (then they fail).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from pathlib import Path
@@ -15,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from dashboard.core import features, paths
+from dashboard.core import palette, paths
 from dashboard.core.model import ControlModel
+from dashboard.core.timeline import decode, pocket_owner, timeline
 from dashboard.web.elements import OfflineMap
 from dashboard.web.standalone import LEAFLET_DIR, standalone_html
 from tests import browser
@@ -80,27 +82,23 @@ def test_nothing_is_linked_leaflet_is_inline(page_synthetic):
     assert OfflineMap.default_js and OfflineMap.default_css
 
 
-def test_one_state_per_epoch_and_the_events_of_the_range(synthetic_model, page_synthetic):
+def test_the_page_carries_the_range_in_the_engines_form(synthetic_model, page_synthetic):
     data = page_data(page_synthetic)
-    epochs = synthetic_model.epochs(START, END)
-    assert [s["day"] for s in data["states"]] == [(e.valid_from - START).days for e in epochs]
-    assert data["start"] == "2016-01-01" and data["days"] == 365 and data["window"] == SYNTHETIC_WINDOW
-    by_kind = {name for s in data["states"] for name, _ in s["parts"]}
-    assert by_kind == {"areas", "fronts", "places"}
-    # Every state's areas are the core's (with the app's screen simplification), fill by faction.
-    for state, epoch in zip(data["states"], epochs, strict=True):
-        areas = [data["features"][i] for name, ids in state["parts"] if name == "areas" for i in ids]
-        drawn = features.state_features(synthetic_model, epoch.valid_from, 1000.0)
-        core = {f["properties"]["faction"] for f in drawn if f["properties"]["kind"] == "area"}
-        core -= {"unclaimed"}
-        assert {f["properties"]["faction"] for f in areas} == core
-        for f in areas:
-            props = f["properties"]
-            assert data["styles"][props["s"]]["fillColor"] == synthetic_model.record.colours[props["faction"]]
-    days = [e["properties"]["d"] for e in data["events"]]
+    # The core's record of the range, as it is (tests/test_timeline.py checks it against the model).
+    core = json.loads(json.dumps(timeline(synthetic_model, START, END)))
+    added = ("look", "events", "event_days", "places")
+    assert {k: v for k, v in data.items() if k not in added} == {
+        k: v for k, v in core.items() if k not in added}
+    for place, ours in zip(data["places"], core["places"], strict=True):
+        name = ours.pop("name")
+        assert place == {**ours, "tip": html.escape(name)}
+    assert data["look"]["colours"] == synthetic_model.record.colours
+    assert data["look"]["window"] == SYNTHETIC_WINDOW
+    days = [e["day"] for e in data["events"]]
     expected = synthetic_model.events_between(START - dt.timedelta(days=SYNTHETIC_WINDOW), END)
-    assert [e["properties"]["id"] for e in data["events"]] == [e.id for e in expected]
+    assert [e["id"] for e in data["events"]] == [e.id for e in expected]
     assert min(days) < 0 <= max(days) <= 365  # events of the window before the start are there too
+    assert data["event_days"] == sorted({d for d in days if d >= 0})
 
 
 def test_a_hostile_summary_cannot_leave_its_script_or_popup(hostile_model):
@@ -110,10 +108,10 @@ def test_a_hostile_summary_cannot_leave_its_script_or_popup(hostile_model):
     assert page.count("<script") == page.count("</script>")
     assert "<title>&lt;/script&gt;" in page
     data = page_data(page)  # still valid JSON, and the popup is escaped HTML
-    (event,) = [e for e in data["events"] if e["properties"]["id"] == "fallujah-2014-01-04"]
-    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in event["properties"]["popup"]
-    assert "<script" not in event["properties"]["popup"]
-    assert TEMPLATE in event["properties"]["popup"]
+    (event,) = [e for e in data["events"] if e["id"] == "fallujah-2014-01-04"]
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in event["popup"]
+    assert "<script" not in event["popup"]
+    assert TEMPLATE in event["popup"]
 
 
 def test_a_range_outside_the_record_is_refused(model):
@@ -125,32 +123,43 @@ def test_a_range_outside_the_record_is_refused(model):
 
 # --- in the browser -------------------------------------------------------------------------------
 
-#: ``__MAP__`` in the scripts below is the Leaflet map.
-MAP_JS = browser.MAP_JS
-#: The map's drawn control layers: area count and fill colours by faction, fingerprint, events, stamp.
+#: What the time engine has drawn: areas (fill colours by faction), front lines, events, stamp, player.
 STATE_JS = """() => {
-  const map = __MAP__;
-  const count = a => Array.isArray(a) ? a.reduce((s, x) => s + count(x), 0) : 1;
-  const sum = a => Array.isArray(a) ? a.reduce((s, x) => s + sum(x), 0) : a.lat * 3 + a.lng;
-  const fills = {}; let areas = 0, vertices = 0, checksum = 0, events = 0;
-  map.eachLayer(l => {
-    const p = l.feature && l.feature.properties;
-    if (p && p.kind === 'event') events++;
-    if (!p || p.kind !== 'area') return;
-    areas++; (fills[p.faction] = fills[p.faction] || []).push(l.options.fillColor);
-    vertices += count(l.getLatLngs()); checksum += sum(l.getLatLngs());
+  const e = window.frontlinesEngine, fills = {};
+  let areas = 0;
+  e.units.forEach(l => {
+    if (!l._flStyle || !e.group.areas.hasLayer(l)) return;
+    areas++;
+    const faction = e.data.keys[l._flStyle.key][0];
+    fills[faction] = fills[faction] || [];
+    if (!fills[faction].includes(l.options.fillColor)) fills[faction].push(l.options.fillColor);
   });
   const stamp = document.getElementById('fl-stamp');
-  return {date: stamp.getAttribute('data-date'), text: stamp.textContent, areas, fills, events,
-          fingerprint: [vertices, Math.round(checksum * 1000) / 1000],
+  return {date: stamp.getAttribute('data-date'), text: stamp.textContent, areas, fills,
+          events: e.group.events.getLayers().length, fronts: e.group.fronts.getLayers().length,
+          fingerprint: e.units.map(l => l._flStyle ? l._flStyle.id : '-').join(' '),
+          opaque: e.units.every(l => !l._flStyle
+                                || (l.options.fillOpacity === 1 && l.options.color === l.options.fillColor)),
+          pane: getComputedStyle(e.map.getPane('fl-areas')).opacity,
           slider: document.getElementById('fl-slider').value,
+          label: document.getElementById('fl-slider').getAttribute('aria-label'),
           play: document.getElementById('fl-play').textContent};
-}""".replace("__MAP__", MAP_JS)
+}"""
 
 SET_SLIDER_JS = """(day) => { const s = document.getElementById('fl-slider'); s.value = day;
   for (const type of ['input', 'change']) s.dispatchEvent(new Event(type, {bubbles: true})); }"""
 
 
+
+def slide_to(page: Any, date: dt.date) -> None:
+    """Move the slider as a drag does (an ``input`` event) and wait for the engine to draw the date."""
+    page.evaluate(SET_SLIDER_JS, (date - START).days)
+    wait_for_date(page, date)
+
+
+def wait_for_date(page: Any, date: dt.date) -> None:
+    """Wait until the engine has drawn ``date`` (it draws on the next animation frame)."""
+    page.wait_for_function(f"() => document.getElementById('fl-stamp').dataset.date === {date.isoformat()!r}")
 
 
 def open_offline(chromium: Any, path: Path, fragment: str = "") -> tuple[Any, list[str], list[str]]:
@@ -181,7 +190,10 @@ def assert_drawn_as_the_core_says(state: dict[str, Any], date: dt.date, colours:
     missing = browser.expected_factions(date) - set(state["fills"])
     assert not missing, f"{date}: not drawn: {missing}"
     for faction, fills in state["fills"].items():
-        assert set(fills) == {colours[faction]}, faction
+        tiers = {palette.tier_fill(colours[faction], tier) for tier in palette.TIER_OPACITY}
+        assert set(fills) <= tiers and colours[faction] in fills, faction
+    # Opaque units with a hairline of their own colour, in one translucent pane: no seams inside a faction.
+    assert state["opaque"] and float(state["pane"]) == palette.AREA_OPACITY
 
 
 @pytest.mark.browser
@@ -196,18 +208,18 @@ def test_the_file_works_offline_and_the_slider_redraws_it(chromium, page_2016, m
     assert first["areas"] > 0 and first["slider"] == "0"
     assert_drawn_as_the_core_says(first, START, colours)
 
-    page.evaluate(SET_SLIDER_JS, (LATER - START).days)
+    slide_to(page, LATER)
     later = page.evaluate(STATE_JS)
     assert later["date"] == LATER.isoformat() and later["text"] == "15 July 2016"
     assert later["fingerprint"] != first["fingerprint"], "areas not redrawn"
     assert_drawn_as_the_core_says(later, LATER, colours)
     shown = len(model.events_between(LATER - dt.timedelta(days=30), LATER))
     assert later["events"] == shown > 0
-    assert page.url.endswith("#2016-07-15")
+    page.wait_for_function("() => location.hash === '#2016-07-15'")  # once the date rests
 
     page.focus("#fl-slider")
     page.keyboard.press("ArrowRight")
-    assert page.evaluate(STATE_JS)["date"] == "2016-07-16"
+    wait_for_date(page, dt.date(2016, 7, 16))
     page.click("#fl-next")
     after = model.next_event_date(dt.date(2016, 7, 16))
     assert page.evaluate(STATE_JS)["date"] == after.isoformat()
@@ -225,7 +237,7 @@ def test_the_file_works_offline_and_the_slider_redraws_it(chromium, page_2016, m
     assert page.evaluate(STATE_JS)["date"] == paused["date"]
     page.clock.resume()
 
-    page.evaluate(SET_SLIDER_JS, (LATER - START).days)
+    slide_to(page, LATER)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))  # to look at; the picture is compared in tests/test_pictures.py
@@ -240,11 +252,10 @@ def test_a_date_in_the_fragment_opens_there_and_hostile_text_stays_text(chromium
     path.write_text(page_text, encoding="utf-8")
     page, foreign, problems = open_offline(chromium, path, "#2014-01-10")
     assert page.evaluate(STATE_JS)["date"] == "2014-01-10"
-    text = page.evaluate("""() => { let shown = null;
-      (__MAP__).eachLayer(l => { const p = l.feature && l.feature.properties;
-        if (p && p.id === 'fallujah-2014-01-04') {
-          l.openPopup(); shown = l.getPopup().getElement().textContent; } });
-      return shown; }""".replace("__MAP__", MAP_JS))
+    text = page.evaluate("""() => { const e = window.frontlinesEngine;
+      const i = e.data.events.findIndex(x => x.id === 'fallujah-2014-01-04');
+      if (i < 0 || !e.group.events.hasLayer(e.events[i])) return null;
+      e.events[i].openPopup(); return e.events[i].getPopup().getElement().textContent; }""")
     assert HOSTILE in text  # shown as text, not run
     assert foreign == [] and problems == []
     page.context.close()
@@ -265,3 +276,61 @@ def test_a_page_made_to_open_on_a_date_opens_there(chromium, model, tmp_path):
 def test_an_opening_date_outside_the_range_is_refused(model):
     with pytest.raises(ValueError, match="opening date"):
         standalone_html(model, START, dt.date(2016, 12, 31), opening=dt.date(2017, 1, 1))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("whole", [False, True], ids=["synthetic world", "real 2016"])
+def test_the_browser_draws_what_the_core_decodes(chromium, synthetic_model, page_2016, whole, tmp_path):
+    """The engine's rules (time_engine.js) against the core's (timeline.decode), on every epoch's
+    first and last day, going back in time (the engine replays its deltas from the start then).
+
+    The synthetic world has besieged and contested land, pockets and an epoch of every kind."""
+    page_text = page_2016 if whole else standalone_html(synthetic_model, synthetic_model.record.start,
+                                                        synthetic_model.record.end)
+    path = tmp_path / "map.html"
+    path.write_text(page_text, encoding="utf-8")
+    page, foreign, problems = open_offline(chromium, path)
+    data = page_data(page_text)
+    days = sorted({d for e in data["epochs"] for d in (e["day"], max(0, e["day"] - 1))}, reverse=True)
+    keys = [(f, tuple(p), b) for f, p, b in data["keys"]]
+    drawn = page.evaluate("(days) => days.map(d => window.frontlinesEngine.stateAt(d))", days)
+    for day, js in zip(days, drawn, strict=True):
+        core = decode(data, day)
+        assert js["epoch"] == core.epoch and js["fronts"] == list(core.fronts), day
+        assert [keys[k] for k in js["units"]] == list(core.units), day
+        assert [None if k is None else keys[k] for k in js["pockets"]] == list(core.pockets), day
+        assert [tuple(o) for o in js["outlines"]] == list(core.outlines), day
+    # The pocket rule on every kind of neighbour, some of which no record may happen to show.
+    table = [["isis", [], None], ["iraq", [], None], ["contested", ["iraq", "isis"], None],
+             ["iraq", [], "isis"], ["unclaimed", [], None]]
+    cases = [[a] for a in range(5)] + [[a, b] for a in range(5) for b in range(5)] + [[]]
+    owners = page.evaluate("""([table, cases]) => cases.map(ns =>
+      FrontlinesTime.TimeEngine.prototype._pocketOwner.call({data: {keys: table}}, ns, [0, 1, 2, 3, 4]))""",
+                           [table, cases])
+    keyed = [(f, tuple(p), b) for f, p, b in table]
+    assert owners == [None if (o := pocket_owner(ns, keyed)) is None else keyed.index(o) for ns in cases]
+    assert foreign == [] and problems == []
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_a_drag_redraws_every_frame(chromium, page_2016, tmp_path):
+    path = tmp_path / "map.html"
+    path.write_text(page_2016, encoding="utf-8")
+    page, foreign, problems = open_offline(chromium, path)
+    # A real drag of the thumb across the slider: the map follows frame by frame, not at the end.
+    box = page.locator("#fl-slider").bounding_box()
+    y = box["y"] + box["height"] / 2
+    before = page.evaluate("window.frontlinesEngine.draws")
+    page.mouse.move(box["x"] + 2, y)
+    page.mouse.down()
+    for step in range(1, 41):
+        page.mouse.move(box["x"] + box["width"] * step / 40, y)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(r))")
+    page.mouse.up()
+    state = page.evaluate(STATE_JS)
+    assert page.evaluate("window.frontlinesEngine.draws") - before >= 30
+    assert state["date"] == END.isoformat() and state["slider"] == str((END - START).days)
+    assert state["label"] == "Date"
+    assert foreign == [] and problems == []
+    page.context.close()

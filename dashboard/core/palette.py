@@ -31,6 +31,23 @@ def area_opacity(dominated: bool, inferred: bool) -> float:
     (0.5, 0.35, 0.2)
     """
     return TIER_OPACITY["dominated" if dominated else "inferred" if inferred else "held"]
+
+
+def tier_fill(colour: str, tier: str) -> str:
+    """The opaque fill of a tier for drawing under one translucent layer of :data:`AREA_OPACITY`.
+
+    The browser draws areas opaque, each unit with a hairline of its own colour, in one layer made
+    translucent as a whole, so that no seam shows between neighbouring units of one faction.  Seen
+    through that layer over white land, this fill looks as ``colour`` at the tier's own opacity does.
+
+    >>> tier_fill("#262626", "held"), tier_fill("#262626", "dominated")
+    ('#262626', '#a8a8a8')
+    """
+    share = TIER_OPACITY[tier] / AREA_OPACITY
+    rgb = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{int(c * share + 255 * (1 - share) + 0.5):02x}" for c in rgb)
+
+
 LAND_COLOUR = "#ffffff"  # Syria and Iraq
 CONTEXT_COLOUR = "#e8e4dc"  # their neighbours
 BORDER_COLOUR = "#6d6d6d"

@@ -34,11 +34,12 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
-from dashboard.core import geography, palette, paths
+from dashboard.core import features, geography, palette, paths
 from dashboard.core.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED, EventRecord
 from dashboard.core.features import event_when
 from dashboard.core.files import OutputError, atomic_write
 from dashboard.core.labels import Label
+from dashboard.core.timeline import timeline
 from dashboard.core.wording import cite, event_type
 from dashboard.web import links
 from dashboard.web.elements import BaseGeography, CityLabels, ControlLayers, DateStamp, MapFrame, OfflineMap
@@ -272,3 +273,39 @@ def source_html(source: dict[str, Any]) -> str:
 
 
 
+
+
+def engine_data(model: Any, start: dt.date | None = None, end: dt.date | None = None,
+                window: int = 30) -> dict[str, Any]:
+    """The time engine's record (:func:`dashboard.core.timeline.timeline`) with the map's look and events.
+
+    Everything shown as HTML (place names, faction names, event tooltips and popups) is escaped here.
+    ``window``: days of events shown up to a date, counted from ``start`` (events from ``window``
+    days before it are included, so the first day shows what the app would).
+    """
+    record = model.record
+    data = timeline(model, start, end)
+    start = dt.date.fromisoformat(data["start"])
+    colours = record.colours
+    names = {fid: html.escape(f.name) for fid, f in record.factions.items()}
+    names.update({special: special for special in SPECIAL_COLOURS})
+    data["look"] = {
+        "colours": colours, "names": names, "unknown_colour": UNKNOWN_COLOUR,
+        "front_colour": FRONT_COLOUR, "besieged_colour": palette.BESIEGED_COLOUR,
+        "area_opacity": palette.AREA_OPACITY, "window": window,
+        # Areas are drawn opaque in one translucent pane (no seams): each tier's fill (palette.tier_fill).
+        "fills": {holder: [palette.tier_fill(colour, tier) for tier in data["tiers"]]
+                  for holder, colour in colours.items()}}
+    for place in data["places"]:
+        place["tip"] = html.escape(place.pop("name"))
+    events = model.events_between(start - dt.timedelta(days=window), dt.date.fromisoformat(data["end"]))
+    data["events"] = []
+    for event in events:
+        props = features.event_feature(model, event)
+        lon, lat = props["geometry"]["coordinates"]
+        data["events"].append({"day": (event.date - start).days, "lon": lon, "lat": lat, "id": event.id,
+                               "colour": EVENT_COLOURS.get(event.type, "#000000"),
+                               "tip": _event_tip(props["properties"]),
+                               "popup": event_popup_html(props["properties"])})
+    data["event_days"] = sorted({e["day"] for e in data["events"] if e["day"] >= 0})
+    return data

@@ -1,7 +1,8 @@
 """Folium elements, one per module, each with its own script and style.
 
 :class:`OfflineMap` (the map with the vendored Leaflet), :class:`MapFrame` (legend, stamp, credits),
-:class:`BaseGeography`, :class:`CityLabels`, :class:`DateStamp`, :class:`ControlLayers`; all derive
+:class:`BaseGeography`, :class:`CityLabels`, :class:`DateStamp`, :class:`ControlLayers`,
+:class:`TimeEngine` (the record in the browser, with its slider); all derive
 from :class:`LiteralMacroElement`, which writes its output into the page as it is.
 """
 
@@ -12,6 +13,7 @@ from dashboard.web.elements.date_stamp import DateStamp
 from dashboard.web.elements.literal import LiteralMacroElement, Text
 from dashboard.web.elements.map_frame import MapFrame
 from dashboard.web.elements.offline_map import OfflineMap
+from dashboard.web.elements.time_engine import TimeEngine
 
 __all__ = ["BaseGeography", "CityLabels", "ControlLayers", "DateStamp", "LiteralMacroElement", "MapFrame",
-           "OfflineMap", "Text"]
+           "OfflineMap", "Text", "TimeEngine"]
