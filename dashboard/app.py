@@ -1,10 +1,13 @@
 """Streamlit page: ``streamlit run dashboard/app.py``.
 
 A thin layer over the core: it reads the same data as the CLI and only
-translates the model's output into widgets and a Folium map.  The base map is
-the same on every rerun; the date's areas, front lines, places and events travel
-in one feature group, so moving the slider redraws them without reloading the
-map (pan and zoom stay where the user left them).
+translates the model's output into widgets and a Folium map.  The map holds the
+whole record (:class:`dashboard.web.elements.TimeEngine`): its slider, Play and
+Previous/Next redraw it in the browser with no round trip.  Once the date rests,
+the map reports it and the rest of the page (chart, tables, events, link) follows.
+The base map is the same on every rerun, so the map keeps its pan and zoom; what
+the page asks of it (filters, comparison, a searched place) travels in one small
+feature group.
 
 The URL always holds the current view (see :mod:`dashboard.web.links`), so copying
 it shares exactly what is on screen.
@@ -13,14 +16,11 @@ it shares exactly what is on screen.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
 
 from dashboard.core import features, paths
@@ -30,25 +30,18 @@ from dashboard.core.labels import map_labels
 from dashboard.core.model import ControlModel
 from dashboard.core.places import UnknownPlace
 from dashboard.core.problems import DataError
-from dashboard.core.stats import date_range
 from dashboard.core.wording import CREDITS, country_name, event_date, event_type, long_date, source_text
 from dashboard.web import mapview
 from dashboard.web.downloads import view_downloads
-from dashboard.web.epochs import EpochFeatures
-from dashboard.web.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_link
+from dashboard.web.elements import EngineCommand, TimeEngine
+from dashboard.web.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_link, reported_date
 from dashboard.web.session_keys import Key
 
 DEFAULT_DATE = dt.date(2016, 7, 15)
 PLACE_ZOOM = 9
-#: Simplification of areas drawn on screen (``shapely.coverage_simplify`` tolerance, metres). With the
-#: territory model's three tiers per faction, 2000 sends a date in 266 KB instead of 390 KB at 1000
-#: (measured on 2015-06-01) and keeps the warm first map under 4 s (bench/bench_browser.py).
-SCREEN_SIMPLIFY_M = 2000.0
 LAYER_NAMES = {"areas": "Control areas", "fronts": "Front lines", "places": "Recorded places",
                "events": "Events near the date", "osm": "OpenStreetMap tiles (online)",
                "satellite": "Satellite imagery (online)"}
-PLAY_STEPS = {"event by event": "event", "week by week": "1W", "month by month": "1M"}
-PLAY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
 st.set_page_config(page_title="frontlines", layout="wide")
 
@@ -66,17 +59,11 @@ def geography_urls(geodata: str) -> dict[str, str] | None:
 
 
 @st.cache_resource
-def epoch_features(events: str, geodata: str) -> EpochFeatures:
-    """Areas, front lines and places of each epoch, simplified for the screen (shared: never modified).
-
-    ``date_page`` starts computing every epoch in the background once its first map is out.
-    """
-    return EpochFeatures(load_model(events, geodata), SCREEN_SIMPLIFY_M)
-
-
-@st.cache_data(max_entries=2048)
-def event_features_for(events: str, geodata: str, date: dt.date, window: int) -> list[dict]:
-    return features.recent_event_features(load_model(events, geodata), date, window)
+def record_source(events: str, geodata: str) -> str | dict:
+    """The time engine's record: the URL of its static file (fetched once, cached by the browser),
+    or the record itself where the static folder cannot be written."""
+    model = load_model(events, geodata)
+    return mapview.publish_record(model) or mapview.engine_data(model)
 
 
 @st.cache_data
@@ -144,7 +131,10 @@ def init_state(model: ControlModel) -> None:
         # view pushed after opening, its opening report could land last and reset the link).
         Key.MAP_HOME: (view.lat, view.lon, view.zoom),
         Key.MAP_SEEN: (view.lat, view.lon, view.zoom),
-        Key.PLAYING: False,
+        # The map opens on the link's date; the date is part of the map's script, so it stays fixed
+        # for the session (a new one would reload the map): later moves are sent as commands.
+        Key.MAP_OPENING: view.date,
+        Key.GOTO_NONCE: 0,
     })
     if place:  # the link's own lat/lon/zoom win over zooming to its place
         st.session_state[Key.PLACE_SHOWN] = place.id
@@ -155,18 +145,18 @@ def _place_text(model: ControlModel, place: Any) -> str:
     return place.name if model.gazetteer.resolve(place.name).id == place.id else place.id
 
 
-def go_to(date: dt.date | None) -> None:
-    """Move the slider (only from callbacks, or before the slider exists on this run)."""
+def go_to(date: dt.date) -> None:
+    """Move the page and the map to ``date`` (the map is told on this run; only from callbacks)."""
+    st.session_state[Key.DATE] = date
+    st.session_state[Key.GOTO_NONCE] += 1
+
+
+def map_reported() -> None:
+    """The map's engine reports the date it rests on: the page follows (a callback, before the run)."""
+    record = load_model(str(paths.EVENTS), str(paths.GEODATA)).record
+    date = reported_date(st.session_state.get(Key.MAP), record.start, record.end)
     if date is not None:
         st.session_state[Key.DATE] = date
-
-
-def step_from(model: ControlModel, date: dt.date, step: str, forward: bool = True) -> dt.date | None:
-    """The date one play/jump step away, or ``None`` at the end of the record."""
-    shown = [e for e in model.record.events if e.type in st.session_state[Key.TYPES]]
-    if step == "event":
-        return model.next_event_date(date, shown) if forward else model.previous_event_date(date, shown)
-    return next(itertools.islice(date_range(date, model.record.end, step), 1, None), None)
 
 
 # --- page -------------------------------------------------------------------------------------
@@ -191,54 +181,43 @@ def main() -> None:
 
 @st.fragment
 def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None:
-    """Everything that changes with the date.
+    """The map and everything that changes with the date.
 
-    A fragment: moving the slider, stepping or playing reruns only this part, so the sidebar's
-    widgets are neither rebuilt nor resent on every date change.
+    A fragment: when the map reports a new date, only this part reruns, so the sidebar's widgets
+    are neither rebuilt nor resent.
     """
     record = model.record
-    pending = st.session_state.pop(Key.PENDING_DATE, None)  # the player's next step
-    if pending and st.session_state[Key.PLAYING]:  # not if Pause was clicked meanwhile
-        go_to(pending)
-    # The map goes out first, so the browser starts drawing it before anything else: the time
-    # controls shown above it are sent after it (the slider's new value is already in the session).
-    controls_box = st.container()
     date = st.session_state[Key.DATE]
     view = current_view(model, date)
-
-    states = epoch_features(*sources)
-    shown = features.select(states(date) + event_features_for(*sources, date, view.window),
-                            view.factions, view.types)
-    change_rows: list[dict] = []
-    if view.compare:
-        change_features, change_rows = changes_for(*sources, view.compare, date)
-        shown += features.select(change_features, view.factions)
-    layer = mapview.date_layer(shown, record.colours, date, compare=view.compare, layers=view.layers,
-                               highlight=features.place_feature(model, place.id, date) if place else None)
-    factions = mapview.faction_legend(record)
-    fmap = mapview.base_map(Path(sources[1]), labels_for(*sources), factions,
+    # The map goes out first, so the browser starts drawing it before anything else: the share and
+    # download controls shown above it are sent after it, with the view the map reported.
+    controls_box = st.container(horizontal=True)
+    command = EngineCommand(layers=list(view.layers), window=view.window,
+                            factions=list(view.factions) if view.factions is not None else None,
+                            types=list(view.types) if view.types is not None else None,
+                            compare=view.compare.isoformat() if view.compare else None,
+                            goto=date.isoformat(), nonce=st.session_state[Key.GOTO_NONCE])
+    layer = mapview.engine_layer(command, features.place_feature(model, place.id, date) if place else None)
+    fmap = mapview.base_map(Path(sources[1]), labels_for(*sources), mapview.faction_legend(record),
                             tiles=[t for t in view.layers if t in mapview.TILES],
                             geography_urls=geography_urls(sources[1]), home=st.session_state[Key.MAP_HOME])
+    TimeEngine(record_source(*sources), st.session_state[Key.MAP_OPENING].isoformat(),
+               settle="streamlit").add_to(fmap)
     # The view is pushed to the map only when it is asked for (link, search): on other reruns the
     # map keeps whatever view the user has panned or zoomed to.
     target = st.session_state.pop(Key.MAP_TARGET, None)
     seen = st_folium(fmap, key=Key.MAP, feature_group_to_add=layer, height=640, use_container_width=True,
                      center=target[:2] if target else None, zoom=target[2] if target else None,
-                     returned_objects=["center", "zoom"])
+                     returned_objects=["center", "zoom", "selected_tags"], on_change=map_reported)
     remember_map_view(seen)
     lat, lon, zoom = st.session_state[Key.MAP_SEEN]
     view = view.with_(lat=lat, lon=lon, zoom=zoom, place=place.id if place else None)
     publish(view)
     with controls_box:
-        date_slider(model)
-        # One flex row rather than columns: fewer elements for the browser to redraw on each change.
-        with st.container(horizontal=True):
-            step_buttons(model)
-            share_and_download(model, view)
+        share_and_download(model, view)
     st.caption(f"Control on {long_date(date)}. " + "; ".join(CREDITS) + ".")
+    change_rows = changes_for(*sources, view.compare, date)[1] if view.compare else []
     below_map(model, sources, date, view, change_rows, place)
-    states.warm()  # once per server: later first visits of a state cost a lookup
-    play(model, date)
 
 
 def share_and_download(model: ControlModel, view: View) -> None:
@@ -273,28 +252,9 @@ def controls(model: ControlModel) -> None:
     st.checkbox("Highlight changes since", key=Key.COMPARE_ON)
     st.date_input("Comparison date", key=Key.COMPARE, min_value=record.start, max_value=record.end,
                   disabled=not st.session_state[Key.COMPARE_ON], format="YYYY-MM-DD")
-    st.header("Play")
-    st.selectbox("Step", list(PLAY_STEPS), key=Key.PLAY_STEP, index=2)
-    st.select_slider("Seconds per step", PLAY_DELAYS, key=Key.PLAY_DELAY, value=1.0)
     st.header("Find a place")
     st.text_input("Name (any spelling, English or Arabic)", key=Key.PLACE_QUERY,
                   placeholder="e.g. Deir al-Zour, الرقة, Falluja")
-
-
-def date_slider(model: ControlModel) -> None:
-    record = model.record
-    st.slider("Date", min_value=record.start, max_value=record.end, key=Key.DATE, format="YYYY-MM-DD")
-
-
-def step_buttons(model: ControlModel) -> None:
-    """Previous/next event, and play/pause (its step and speed are set in the sidebar)."""
-    st.button("◀ Previous event", key=Key.PREVIOUS,
-              on_click=lambda: go_to(step_from(model, st.session_state[Key.DATE], "event", forward=False)))
-    st.button("Next event ▶", key=Key.NEXT,
-              on_click=lambda: go_to(step_from(model, st.session_state[Key.DATE], "event")))
-    playing = st.session_state[Key.PLAYING]
-    st.button("⏸ Pause" if playing else "▶ Play", key=Key.PLAY,
-              on_click=lambda: st.session_state.update({Key.PLAYING: not playing}))
 
 
 def current_view(model: ControlModel, date: dt.date) -> View:
@@ -413,22 +373,6 @@ def event_row(event: Any) -> dict:
     return {"date": event_date(event), "place": event.place, "type": event_type(event.type),
             "change": f"{event.change.old} → {event.change.new}" if event.change else "",
             "summary": event.summary, "source": source_text(first), "link": first.url}
-
-
-def play(model: ControlModel, date: dt.date) -> None:
-    """While playing: wait, then move on one step (stopping at the end of the record)."""
-    if not st.session_state[Key.PLAYING]:
-        return
-    time.sleep(st.session_state[Key.PLAY_DELAY])
-    following = step_from(model, date, PLAY_STEPS[st.session_state[Key.PLAY_STEP]])
-    if following is None:
-        st.session_state[Key.PLAYING] = False
-    else:
-        st.session_state[Key.PENDING_DATE] = following
-    try:
-        st.rerun(scope="fragment")  # only the date's part of the page
-    except StreamlitAPIException:  # on a full run of the script Streamlit allows only a full rerun
-        st.rerun()
 
 
 main()

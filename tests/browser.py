@@ -34,9 +34,8 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1400, "height": 1000}
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-#: The date slider's thumb (in the main area: the sidebar may have sliders of its own).
-SLIDER_THUMB = ('[data-testid="stMain"] [data-testid="stSlider"] input[type="range"], '
-                '[data-testid="stMain"] [data-testid="stSlider"] [role="slider"]')
+#: The date slider: the map's own (its time engine's player, inside the component's iframe).
+SLIDER = "#fl-slider"
 RUNNING = '[data-testid="stStatusWidgetRunningIcon"]'
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
@@ -207,27 +206,24 @@ def is_local(url: str) -> bool:
 
 _WIN = f"""const __f = document.querySelector('{MAP_IFRAME}');
 const w = __f && __f.contentWindow; const d = w && w.document;
-const areaCount = () => {{ let n = 0;
-  w.map.eachLayer(l => {{ const p = l.feature && l.feature.properties; if (p && p.kind === 'area') n++; }});
-  return n; }};"""
+const e = w && w.frontlinesEngine;
+const areaCount = () => e ? e.group.areas.getLayers().length : 0;"""
 
-#: The map's state: stamp date/text, area layers by faction, a geometry fingerprint, zoom/center, probe.
+#: The map's state: stamp date/text, drawn areas by faction, a fingerprint of their styles, view, probe.
 MAP_STATE_JS = f"""() => {{
   {_WIN}
-  if (!w || !w.map || !w.L) return null;
+  if (!w || !w.map || !w.L || !e) return null;
   const stamp = d.getElementById('fl-stamp');
-  const count = a => Array.isArray(a) ? a.reduce((s, x) => s + count(x), 0) : 1;
-  const sum = a => Array.isArray(a) ? a.reduce((s, x) => s + sum(x), 0) : a.lat * 3 + a.lng;
-  const factions = {{}}; let layers = 0, vertices = 0, checksum = 0;
-  w.map.eachLayer(l => {{
-    const p = l.feature && l.feature.properties;
-    if (!p || p.kind !== 'area' || !l.getLatLngs) return;
-    layers++; factions[p.faction] = (factions[p.faction] || 0) + 1;
-    const ll = l.getLatLngs(); vertices += count(ll); checksum += sum(ll);
-  }});
+  const factions = {{}}; let layers = 0;
+  const styles = e.units.map(l => {{
+    if (!l._flStyle || !e.group.areas.hasLayer(l)) return '-';
+    const faction = e.data.keys[l._flStyle.key][0];
+    layers++; factions[faction] = (factions[faction] || 0) + 1;
+    return l._flStyle.id; }});
   const c = w.map.getCenter();
   return {{date: stamp ? stamp.getAttribute('data-date') : null, stamp_text: stamp ? stamp.textContent : null,
-           factions, layers, vertices, checksum: Math.round(checksum * 1000) / 1000,
+           factions, layers, styles: styles.join(' '), fronts: e.group.fronts.getLayers().length,
+           slider: e.iso(+d.getElementById('fl-slider').value), draws: e.draws,
            zoom: w.map.getZoom(), center: [c.lat, c.lng], probe: w.__probe === undefined ? null : w.__probe}};
 }}"""
 
@@ -350,11 +346,16 @@ class MapPage:
             f"() => {{ const f = document.querySelector('{MAP_IFRAME}');"
             " return !!f && f.dataset.flProbe === '1' && f.contentWindow.__probe === 1; }")
 
+    def in_frame(self) -> Any:
+        """The map component's frame, for locators (the slider and buttons are the map's own)."""
+        return self.page.frame_locator(MAP_IFRAME)
+
     def slider_thumb(self) -> Any:
-        return self.page.locator(SLIDER_THUMB).first
+        return self.in_frame().locator(SLIDER)
 
     def slider_date(self) -> str | None:
-        return self.slider_thumb().get_attribute("aria-valuetext")
+        state = self.state()
+        return state["slider"] if state else None
 
     def press_slider(self, key: str = "ArrowRight") -> None:
         thumb = self.slider_thumb()
@@ -362,9 +363,13 @@ class MapPage:
         thumb.press(key)
 
     def event_button(self, label: str) -> Any | None:
-        """The "Next event" / "Previous event" button, or None when the app has none (yet)."""
-        button = self.page.get_by_role("button", name=label)
+        """The map's "Next event" / "Previous event" button, or None when the map has none."""
+        button = self.in_frame().get_by_role("button", name=label)
         return button.first if button.count() else None
+
+    def wait_for_link(self, date: str, timeout: float = 30_000) -> None:
+        """Wait until the page's link says ``date`` (the page follows the map once its date rests)."""
+        self.page.wait_for_function(f"() => location.search.includes('date={date}')", timeout=timeout)
 
     def arm_watch(self) -> None:
         """Call before an input; then ``watch_result`` gives the input -> painted map time (ms)."""

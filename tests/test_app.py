@@ -48,35 +48,51 @@ def area_chart(at: AppTest) -> tuple[dict, dict[str, list[dict]]]:
     return json.loads(chart.proto.spec), datasets
 
 
-def test_page_shows_a_date_slider_and_the_map(default_page):
+def move_to(at: AppTest, date: dt.date) -> AppTest:
+    """What the map's engine does once its date rests (``app.map_reported``): the page follows."""
+    at.session_state["date"] = date
+    return at.run()
+
+
+def published(args: dict) -> dict:
+    """The time engine's record the map fetches (a static file named in the map's script)."""
+    (url,) = re.findall(r'"(/app/static/generated/record-[0-9a-f]{16}\.json)"', args["script"])
+    return json.loads((paths.STATIC / url.removeprefix("/app/static/")).read_text(encoding="utf-8"))
+
+
+def test_page_shows_the_map_with_the_whole_record(default_page, real_model):
     at = default_page
     assert not at.exception
-    assert at.slider[0].value == dt.date(2016, 7, 15)
+    assert at.session_state["date"] == dt.date(2016, 7, 15)
     assert at.query_params["date"] == "2016-07-15"
     assert at.table[0].value is not None
+    _, args = map_component(at)
+    assert 'aria-label=\\"Date\\"' in args["script"] or 'aria-label="Date"' in args["script"]
+    record = published(args)
+    assert len(record["epochs"]) == len(real_model.epochs())
+    assert record["start"] == real_model.record.start.isoformat()
 
 
-def test_the_time_controls_sit_above_the_map_and_the_play_settings_in_the_sidebar(default_page):
-    at = default_page
-    order = [getattr(el, "type", None) for el in walk(at.main)]
+def test_the_share_and_download_controls_sit_above_the_map(default_page):
+    order = [getattr(el, "type", None) for el in walk(default_page.main)]
     first_map = order.index("component_instance")  # st_folium
-    assert order.index("slider") < first_map
     assert order.count("popover") == 2 and max(i for i, t in enumerate(order) if t == "popover") < first_map
-    assert at.sidebar.selectbox(key="play_step") and at.sidebar.select_slider(key="play_delay")
+    assert "slider" not in order  # the date is the map's own slider
 
 
-def test_moving_the_slider_swaps_the_layers_but_not_the_map():
+def test_a_new_date_keeps_the_map_and_sends_no_geometry():
     at = app()
     before_id, before = map_component(at)
-    at.slider[0].set_value(dt.date(2017, 3, 15)).run()
+    move_to(at, dt.date(2017, 3, 15))
     assert not at.exception
     after_id, after = map_component(at)
-    assert after_id == before_id
-    assert after["script"] == before["script"]
-    assert after["feature_group"] != before["feature_group"]
-    assert "East Mosul: isis" in before["feature_group"]
-    assert "East Mosul: iraq" in after["feature_group"]
+    assert after_id == before_id and after["script"] == before["script"]
+    # The engine draws the date itself: the page sends a command, not a map.
+    assert "coordinates" not in after["feature_group"] and len(after["feature_group"]) < 2_000
+    command = json.loads(re.search(r"var command = (\{.*?\});", after["feature_group"]).group(1))
+    assert command["goto"] == "2017-03-15" and command["nonce"] == 0  # a date the map itself reported
     assert at.query_params["date"] == "2017-03-15"
+    assert any(c.value.startswith("Control on 15 March 2017.") for c in at.caption)
 
 
 def test_no_script_or_stylesheet_comes_from_outside(default_page):
@@ -90,7 +106,9 @@ def test_no_script_or_stylesheet_comes_from_outside(default_page):
 
 def test_deep_link_opens_on_its_date():
     at = app(date="2017-03-15")
-    assert at.slider[0].value == dt.date(2017, 3, 15)
+    assert at.session_state["date"] == dt.date(2017, 3, 15)
+    _, args = map_component(at)
+    assert '"opening": "2017-03-15"' in args["script"]
     assert not at.warning
 
 
@@ -107,7 +125,7 @@ def test_area_chart_steps_through_the_models_areas_and_marks_the_date(real_model
             last = max((r for r in rows if r["faction"] == faction and r["date"] <= date.isoformat()),
                        key=lambda r: r["date"])
             assert last["km2"] == round(km2), (date, faction)
-    at.slider(key="date").set_value(dt.date(2018, 1, 1)).run()
+    move_to(at, dt.date(2018, 1, 1))
     moved, data = area_chart(at)
     assert data[rule["data"]["name"]] == [{"date": "2018-01-01"}]
     # Only the data moves: an unchanged spec lets the browser update the live chart in place.
@@ -122,7 +140,7 @@ FULL_LINK = {"date": "2017-07-10", "lat": "36.3400", "lon": "43.1300", "zoom": "
 def test_a_full_link_restores_the_view_and_is_written_back_unchanged():
     at = app(**FULL_LINK)
     assert not at.exception and not at.warning
-    assert at.slider(key="date").value == dt.date(2017, 7, 10)
+    assert at.session_state["date"] == dt.date(2017, 7, 10)
     assert at.multiselect(key="layers").value == ["areas", "fronts", "events"]
     assert at.multiselect(key="factions").value == ["iraq", "isis"]
     assert at.multiselect(key="types").value == ["capture"]
@@ -148,17 +166,22 @@ def test_changing_widgets_rewrites_the_link():
     assert "factions" not in at.query_params  # all factions shown: nothing to say
 
 
+def engine_command(at: AppTest) -> dict:
+    _, args = map_component(at)
+    return json.loads(re.search(r"var command = (\{.*?\});", args["feature_group"]).group(1))
+
+
 def test_layers_and_filters_decide_what_the_map_draws():
     at = app(date="2016-08-20")
-    _, args = map_component(at)
-    assert '"faction": "isis"' in args["feature_group"] and '"kind": "front_line"' in args["feature_group"]
+    command = engine_command(at)
+    assert command["factions"] is None and command["types"] is None and command["window"] == 30
+    assert command["layers"] == ["areas", "fronts", "places", "events"]
     at.multiselect(key="factions").set_value(["sdf", "syria"])
+    at.selectbox(key="window").set_value(90)
     at.multiselect(key="layers").set_value(["areas"]).run()
-    _, args = map_component(at)
-    assert '"faction": "sdf"' in args["feature_group"]
-    assert '"faction": "isis"' not in args["feature_group"]
-    assert '"kind": "front_line"' not in args["feature_group"]
-    assert '"kind": "place"' not in args["feature_group"]
+    command = engine_command(at)
+    assert command["factions"] == ["sdf", "syria"] and command["layers"] == ["areas"]
+    assert command["window"] == 90
 
 
 def test_online_tiles_are_an_option_not_the_default(default_page):
@@ -170,9 +193,7 @@ def test_online_tiles_are_an_option_not_the_default(default_page):
 
 def test_changes_since_a_date_list_gains_and_losses_and_draw_them():
     at = app(date="2017-07-20", compare="2016-10-01")
-    _, args = map_component(at)
-    assert '"kind": "change"' in args["feature_group"]
-    assert "changes since 1 October 2016 highlighted" in args["feature_group"]
+    assert engine_command(at)["compare"] == "2016-10-01"  # the engine outlines what changed hands
     rows = at.dataframe[0].value
     isis = rows[rows["faction"] == "isis"].iloc[0]
     assert isis["lost km²"] > isis["gained km²"] and isis["net km²"] < 0
@@ -199,26 +220,6 @@ def test_a_misspelt_place_gets_suggestions():
     assert "Did you mean: fallujah" in at.sidebar.warning[0].value
 
 
-def test_next_and_previous_event_buttons_step_through_the_events():
-    at = app(date="2016-08-01")
-    at.button(key="next").click().run()
-    later = at.slider(key="date").value
-    assert later > dt.date(2016, 8, 1)
-    at.button(key="previous").click().run()
-    assert at.slider(key="date").value < later
-    assert at.query_params["date"] == at.slider(key="date").value.isoformat()
-
-
-def test_play_steps_to_the_end_and_stops():
-    at = app(date="2019-02-20")
-    at.selectbox(key="play_step").set_value("month by month")
-    at.select_slider(key="play_delay").set_value(0.5)
-    at.button(key="play").click().run()
-    assert not at.exception
-    assert at.slider(key="date").value == dt.date(2019, 3, 20)
-    assert at.button(key="play").label == "▶ Play"
-
-
 @pytest.mark.parametrize(("name", "value"), [("zoom", "99"), ("layers", "tanks"), ("compare", "1990-01-01"),
                                              ("place", "atlantis"), ("factions", "martians"), ("lat", "x")])
 def test_invalid_link_parameters_warn_and_fall_back(name, value):
@@ -232,7 +233,7 @@ def test_invalid_link_parameters_warn_and_fall_back(name, value):
 def test_invalid_date_in_the_link_falls_back_with_a_warning(value):
     at = app(date=value)
     assert not at.exception
-    assert at.slider[0].value == dt.date(2016, 7, 15)
+    assert at.session_state["date"] == dt.date(2016, 7, 15)
     assert value in at.warning[0].value
 
 
@@ -246,13 +247,11 @@ def test_event_popups_escape_the_data(tmp_path, monkeypatch):
     at = app(date="2014-01-15", window="365")
     assert not at.exception, at.exception
     _, args = map_component(at)
-    # Folium writes the data as JSON with & < > as \u0026 \u003c \u003e; our escaping is underneath.
-    shown = args["feature_group"].replace("\\u0026", "&").replace("\\u003c", "<").replace("\\u003e", ">")
-    popups = re.findall(r'"popup": "(.*?)", "', shown)
+    popups = [e["popup"] for e in published(args)["events"]]
     assert any("&lt;script&gt;alert(1)&lt;/script&gt; took" in p for p in popups)
     assert not any("<script" in p for p in popups)
     assert "<script>alert(1)</script> took" in at.dataframe[-1].value["summary"].iloc[0]  # shown as text
-    assert "<script>" not in args["feature_group"]
+    assert "<script>alert(1)" not in args["script"] + args["feature_group"]
 
 
 def test_invalid_events_file_shows_the_problems_not_a_traceback(tmp_path, monkeypatch):
@@ -278,5 +277,5 @@ def test_share_link_and_downloads_follow_the_view():
     assert [b.label for b in buttons] == ["Map (PNG)", "Map (PDF)", "GeoJSON", "KML", "CSV",
                                           "Interactive map (HTML)"]
     assert all(b.deferred_file_id and b.ignore_rerun for b in buttons)  # made on click, no rerun
-    at.slider(key="date").set_value(dt.date(2018, 1, 1)).run()
+    move_to(at, dt.date(2018, 1, 1))
     assert dict(parse_qsl(share_link(at).split("?", 1)[1]))["date"] == "2018-01-01"

@@ -27,7 +27,7 @@ DEFAULT = dt.date(2016, 7, 15)
 DEEP_LINK = dt.date(2017, 7, 10)
 SCREENSHOT = browser.ROOT / "artifacts" / "browser" / "map.png"
 
-#: Faction of the area polygon containing a point, found in Leaflet's layers (even-odd over all rings).
+#: Faction of the drawn area containing a point, found in the engine's layers (even-odd over all rings).
 FACTION_AT_JS = """(w, a) => {
   const rings = x => Array.isArray(x[0]) ? x.flatMap(rings) : [x];
   const inside = ring => { let c = false;
@@ -36,11 +36,10 @@ FACTION_AT_JS = """(w, a) => {
       if ((p.lat > a.lat) !== (q.lat > a.lat) &&
           a.lon < (q.lng - p.lng) * (a.lat - p.lat) / (q.lat - p.lat) + p.lng) c = !c; }
     return c; };
-  const found = [];
-  w.map.eachLayer(l => { const p = l.feature && l.feature.properties;
-    if (p && p.kind === 'area' && l.getLatLngs &&
-        rings(l.getLatLngs()).filter(inside).length % 2 === 1) found.push(p.faction); });
-  return found;
+  const e = w.frontlinesEngine, found = [];
+  e.units.forEach(l => { if (l._flStyle && e.group.areas.hasLayer(l) &&
+      rings(l.getLatLngs()).filter(inside).length % 2 === 1) found.push(e.data.keys[l._flStyle.key][0]); });
+  return [...new Set(found)];
 }"""
 
 
@@ -104,7 +103,7 @@ def core_faction_at(date: dt.date, lon: float, lat: float) -> str | None:
 
 
 def fingerprint(state: dict[str, Any]) -> tuple:
-    return state["layers"], state["vertices"], state["checksum"]
+    return state["layers"], state["styles"], state["fronts"]
 
 
 def test_default_date_draws_every_faction_holding_land(map_page):
@@ -115,37 +114,62 @@ def test_default_date_draws_every_faction_holding_land(map_page):
     drawn_factions_match(state, DEFAULT)
 
 
-def test_slider_redraws_areas_in_the_live_map(map_page):
+def test_slider_redraws_the_map_in_the_browser_and_the_page_follows(session):
+    map_page, traffic, _ = session
     change = first_change_after(DEFAULT)
     before_day = change - dt.timedelta(days=1)
     map_page.goto(f"?date={before_day.isoformat()}", before_day.isoformat())
     before = map_page.set_view(7, (35.0, 42.0))  # a reload would put it back to zoom 6
     map_page.mark_iframe()
 
+    frames = len(traffic.ws_frames)
     map_page.press_slider("ArrowRight")
     after = map_page.wait_for_map(change.isoformat())
+    # Drawn with no message from the server: the map holds the whole record.
+    assert len(traffic.ws_frames) == frames, "the redraw waited on the server"
     assert map_page.slider_date() == change.isoformat()
     assert fingerprint(after) != fingerprint(before), "areas not redrawn across a change of control"
     drawn_factions_match(after, change)
+    map_page.wait_for_link(change.isoformat())  # then the page follows: link, caption, tables
+    map_page.page.get_by_text(f"Control on {change.day} {change:%B %Y}.").wait_for(timeout=30_000)
     assert after["zoom"] == 7, "zoom lost: the map was rebuilt"
-    assert after["center"] == pytest.approx(before["center"], abs=1e-4)
+    assert map_page.state()["center"] == pytest.approx(before["center"], abs=1e-4)
     assert map_page.iframe_marked(), "the map iframe was reloaded"
 
     map_page.press_slider("ArrowLeft")
     back = map_page.wait_for_map(before_day.isoformat())
     assert fingerprint(back) == fingerprint(before)
+    map_page.wait_for_link(before_day.isoformat())
     assert back["zoom"] == 7 and map_page.iframe_marked()
 
-    map_page.wait_idle()
     button = map_page.event_button("Next event")
-    if button is not None:
-        button.click()
-        page = map_page.page
-        page.wait_for_function(f"() => ({browser.MAP_STATE_JS})()?.date > {before_day.isoformat()!r}",
-                               polling="raf", timeout=30_000)
-        moved = map_page.wait_for_map()
-        assert moved["date"] > before_day.isoformat()
-        assert moved["zoom"] == 7 and map_page.iframe_marked(), "Next event reloaded the map"
+    button.click()
+    moved = map_page.wait_for_map()
+    assert moved["date"] > before_day.isoformat() and moved["slider"] == moved["date"]
+    map_page.wait_for_link(moved["date"])
+    assert map_page.state()["zoom"] == 7 and map_page.iframe_marked(), "Next event reloaded the map"
+
+
+def test_dragging_the_slider_redraws_the_map_frame_by_frame(session):
+    map_page, traffic, _ = session
+    map_page.goto("?date=2014-01-01", "2014-01-01")
+    box = map_page.slider_thumb().bounding_box()
+    y = box["y"] + box["height"] / 2
+    map_page.wait_idle()
+    start = map_page.state()
+    frames = len(traffic.ws_frames)
+    page = map_page.page
+    page.mouse.move(box["x"] + 2, y)
+    page.mouse.down()
+    for step in range(1, 31):
+        page.mouse.move(box["x"] + box["width"] * step / 60, y)
+        page.evaluate(browser.TWO_FRAMES_JS)
+    moved = map_page.state()
+    assert moved["draws"] - start["draws"] >= 25, "the map did not follow the drag"
+    assert len(traffic.ws_frames) == frames, "the drag waited on the server"
+    page.mouse.up()
+    map_page.wait_for_link(moved["slider"])
+    assert moved["date"] == moved["slider"]
 
 
 def test_deep_link_opens_on_its_date(map_page):
@@ -176,33 +200,33 @@ def test_the_link_follows_the_map_and_reopens_the_same_view(map_page):
     assert map_page.page.url.split("?", 1)[1] == query
 
 
-def test_base_geography_comes_from_the_apps_static_files(session):
+def test_base_geography_and_the_record_come_from_the_apps_static_files(session):
     map_page, traffic, _ = session
     map_page.goto("", DEFAULT.isoformat())
     fetched = [u for u in traffic.urls if "/app/static/generated/" in u]
     assert {u.rsplit("/", 1)[1].split("-")[0] for u in fetched} == {"countries", "governorates", "rivers",
-                                                                     "lakes"}
+                                                                     "lakes", "record"}
     drawn = map_page.in_map("(w) => { let n = 0; w.map.eachLayer(l => { if (l.options && "
                             "l.options.pane === 'fl-base' && l.feature) n++; }); return n; }")
     assert drawn == 10 + 32 + 11 + 5  # countries, governorates, rivers, lakes in geodata/
 
 
-def test_play_moves_the_map_on_and_pause_stops_it_where_it_shows(map_page):
-    from playwright.sync_api import expect
-
+def test_play_and_pause_leave_slider_map_stamp_and_link_on_one_date(map_page):
     start = dt.date(2016, 10, 1)
-    map_page.goto(f"?date={start.isoformat()}", start.isoformat())
-    map_page.page.get_by_role("button", name="Play").click()
-    map_page.page.wait_for_function(f"() => ({browser.MAP_STATE_JS})()?.date > {start.isoformat()!r}",
-                                    polling="raf", timeout=30_000)
-    map_page.page.get_by_role("button", name="Pause").click()
-    expect(map_page.page.get_by_role("button", name="Play")).to_be_visible()  # the run that saw the click
-    # Playing, the app reruns every step (1 s): quiet for longer than that, it has stopped.
-    assert map_page.wait_idle(quiet=1.5), "the app kept running after Pause"
-    shown = map_page.state()["date"]
-    assert shown > start.isoformat()
-    assert map_page.slider_date() == shown
-    assert f"date={shown}" in map_page.page.url
+    for _ in range(3):
+        map_page.goto(f"?date={start.isoformat()}", start.isoformat())
+        frame = map_page.in_frame()
+        frame.get_by_role("button", name="Play").click()
+        map_page.page.wait_for_function(f"() => ({browser.MAP_STATE_JS})()?.date > {start.isoformat()!r}",
+                                        polling="raf", timeout=30_000)
+        frame.get_by_role("button", name="Pause").click()
+        shown = map_page.state()
+        map_page.wait_for_link(shown["date"])
+        after = map_page.state()
+        assert after["date"] == shown["date"] == after["slider"], "the map moved on after Pause"
+        day = dt.date.fromisoformat(shown["date"])
+        assert stamp_shows(after, day)
+        assert f"date={shown['date']}" in map_page.page.url
 
 
 def test_the_map_is_painted_in_each_factions_colour(map_page):

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from dashboard.core import features
+import pytest
+
+from dashboard.core import features, paths
+from dashboard.core.model import ControlModel
 from dashboard.web import mapview
-from dashboard.web.elements import ControlLayers
+from dashboard.web.elements import ControlLayers, EngineCommand
+from tests.conftest import DATA
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
@@ -44,25 +48,35 @@ def test_month_precision_and_approximate_dates_are_shown_as_such():
     assert "<b>2016-08-12</b>" in exact
 
 
-def test_the_date_layer_carries_the_stamp_and_escaped_tooltips():
-    props = {"kind": "place", "id": "x", "name": HOSTILE, "faction": "isis", "recorded": True}
-    feature = {"type": "Feature", "properties": props,
-               "geometry": {"type": "Point", "coordinates": [38.0, 36.5]}}
-    layer = mapview.date_layer([feature], {"isis": "#262626"}, dt.date(2016, 8, 12),
-                               compare=dt.date(2016, 1, 1))
-    (parts,) = [child for child in layer._children.values() if isinstance(child, ControlLayers)]
-    (places,) = [part for part in parts.parts if part["name"] == "places"]
-    # Leaflet inserts tooltip text as HTML: the shown text must arrive escaped.
-    shown = '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;: isis'
-    assert places["features"][0]["properties"]["tip"] == shown
-    assert set(places["features"][0]["properties"]) == {"kind", "id", "faction", "s", "tip"}
-    assert feature["properties"].get("tip") is None  # the cached input is not modified
-    fmap = mapview.base_map(labels=[])
-    layer.add_to(fmap)
-    page = fmap.get_root().render()
-    assert '"12 August 2016"' in page and '"2016-08-12"' in page
-    assert "changes since 1 January 2016 highlighted" in page
-    assert "<img" not in page
+@pytest.fixture(scope="module")
+def hostile_model(tmp_path_factory) -> ControlModel:
+    """The small test record with markup in a faction's name and an event's summary."""
+    path = tmp_path_factory.mktemp("hostile") / "events.yaml"
+    text = (DATA / "events_small.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Islamic State,", f"name: '{HOSTILE}',", 1)
+    path.write_text(text.replace("summary: IS fighters took the city.", f"summary: '{HOSTILE}'", 1),
+                    encoding="utf-8")
+    return ControlModel.load(path, paths.GEODATA)
+
+
+def test_the_engine_record_escapes_every_name_and_popup(hostile_model):
+    data = mapview.engine_data(hostile_model)
+    # Leaflet inserts tooltip and popup text as HTML: everything from the data arrives escaped.
+    names = [p["tip"] for p in data["places"]] + list(data["look"]["names"].values())
+    texts = names + [e["tip"] for e in data["events"]] + [e["popup"] for e in data["events"]]
+    shown = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+    assert data["look"]["names"]["isis"] == shown and any(shown in e["popup"] for e in data["events"])
+    assert not any("<img" in t for t in texts)
+
+
+def test_the_view_layer_carries_only_the_command_and_a_ring():
+    command = EngineCommand(layers=["areas"], window=30, factions=["isis"], compare="2016-01-01",
+                            goto="2016-08-12", nonce=3)
+    page = mapview.base_map(labels=[])
+    mapview.engine_layer(command).add_to(page)
+    text = page.get_root().render()
+    assert '"goto": "2016-08-12"' in text and '"nonce": 3' in text and '"compare": "2016-01-01"' in text
+    assert "frontlinesEngine.command(command)" in text
 
 
 def test_select_keeps_what_concerns_the_shown_factions_and_types(model):
@@ -108,18 +122,19 @@ def test_the_base_map_fetches_published_layers_or_carries_them_inline():
 TEMPLATE = "{{ range(3) | list }} {% if true %}kept{% endif %} {# note #}"
 
 
-def test_template_syntax_in_the_data_stays_text_on_the_page_and_in_the_app_component():
-    """Event text is free text: Jinja syntax in it must reach the page as written, never be run."""
+def test_template_syntax_in_the_data_stays_text_on_the_page_and_in_the_app_component(synthetic_model):
+    """Place names are free text: Jinja syntax in them must reach the page as written, never be run."""
     from streamlit_folium import _get_feature_group_string
 
-    event = {"type": "Feature", "properties": event_props(summary=TEMPLATE, place_name=TEMPLATE),
-             "geometry": {"type": "Point", "coordinates": [37.95, 36.53]}}
+    village = features.place_feature(synthetic_model, "sandholm", dt.date(2016, 8, 12))
+    village["properties"]["name"] = TEMPLATE
     page_map, app_map = mapview.base_map(labels=[]), mapview.base_map(labels=[])
-    mapview.date_layer([event], {}, dt.date(2016, 8, 12)).add_to(page_map)
+    command = EngineCommand(layers=["areas"], window=30)
+    mapview.engine_layer(command, village).add_to(page_map)
     # The same call streamlit-folium makes for feature_group_to_add (it renders the group first).
-    component = _get_feature_group_string(mapview.date_layer([event], {}, dt.date(2016, 8, 12)), app_map)
+    component = _get_feature_group_string(mapview.engine_layer(command, village), app_map)
     for text in (page_map.get_root().render(), component):
-        assert text.count(TEMPLATE) >= 2  # in the popup and the tooltip
+        assert TEMPLATE in text
         assert "[0, 1, 2]" not in text
 
 
@@ -134,9 +149,8 @@ def test_a_searched_village_is_ringed_though_the_map_draws_only_recorded_places(
     date = dt.date(2016, 7, 15)
     village = features.place_feature(synthetic_model, "sandholm", date)
     assert (village["properties"]["recorded"], village["properties"]["faction"]) == (False, "syria")
-    shown = features.state_features(synthetic_model, date)
-    assert "sandholm" not in {f["properties"].get("id") for f in shown}
-    layer = mapview.date_layer(shown, synthetic_model.record.colours, date, highlight=village)
+    assert "sandholm" not in {p["id"] for p in mapview.engine_data(synthetic_model)["places"]}
+    layer = mapview.engine_layer(EngineCommand(layers=["places"], window=30), village)
     (parts,) = [child for child in layer._children.values() if isinstance(child, ControlLayers)]
     (ring,) = [part for part in parts.parts if part["name"] == "highlight"]
     assert ring["features"][0]["geometry"] == village["geometry"]

@@ -175,3 +175,30 @@ _PARSERS: dict[str, Callable[[str, LinkLimits], object]] = {
     "window": _window,
     "place": _place,
 }
+
+
+#: How the map's engine names the date it rests on, in streamlit-folium's ``selected_tags``.
+DATE_TAG = "date:"
+
+
+def reported_date(value: object, start: dt.date, end: dt.date) -> dt.date | None:
+    """The date the map reports (``{"selected_tags": ["date:YYYY-MM-DD"]}``), if it is one of the record.
+
+    The value comes from the browser: anything else (no tag, a malformed or out-of-range date) is
+    ``None``, and the page keeps its date.
+
+    >>> reported_date({"selected_tags": ["date:2016-07-15"]}, dt.date(2014, 1, 1), dt.date(2019, 3, 31))
+    datetime.date(2016, 7, 15)
+    >>> reported_date({"selected_tags": ["date:2099-01-01"]}, dt.date(2014, 1, 1), dt.date(2019, 3, 31))
+    """
+    tags = value.get("selected_tags") if isinstance(value, dict) else None
+    if not isinstance(tags, list):
+        return None
+    for tag in tags:
+        if isinstance(tag, str) and tag.startswith(DATE_TAG) and len(tag) == len(DATE_TAG) + 10:
+            try:
+                date = dt.date.fromisoformat(tag[len(DATE_TAG):])
+            except ValueError:
+                return None
+            return date if start <= date <= end else None
+    return None

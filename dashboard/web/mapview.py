@@ -1,10 +1,10 @@
-"""Folium rendering of the model's output: an offline base map and one layer per date.
+"""Folium rendering of the model's output: an offline base map, the time engine's record, a view layer.
 
 An adapter: it only translates core output (GeoJSON features, labels, faction
-colours) into Folium objects.  The base map never depends on the date, so the
-Streamlit component keeps its iframe (and the user's pan and zoom) when the
-date changes; everything that does depend on the date goes into one feature
-group, including the script that rewrites the date stamp drawn on the map.
+colours, the record in :mod:`dashboard.core.timeline`'s form) into Folium objects.  The base map
+never depends on the date, so the Streamlit component keeps its iframe (and the user's pan and
+zoom) when the page reruns; its time engine draws every date in the browser.  What the page asks
+of the map (filters, a date to go to, a place to ring) goes into one small feature group.
 
 Every piece of text from the data is HTML-escaped here, once, before it goes
 into a tooltip or popup (Folium's GeoJSON tooltips and popups insert property
@@ -14,7 +14,7 @@ Examples
 --------
 >>> import datetime as dt
 >>> fmap = base_map(labels=[], factions={"isis": ("Islamic State", "#262626")})
->>> layer = date_layer([], {"isis": "#262626"}, dt.date(2016, 7, 15))
+>>> layer = engine_layer(EngineCommand(layers=["areas"], window=30, goto="2016-07-15", nonce=1))
 >>> "fl-stamp" in fmap.get_root().render()
 True
 """
@@ -42,7 +42,14 @@ from dashboard.core.labels import Label
 from dashboard.core.timeline import timeline
 from dashboard.core.wording import cite, event_type
 from dashboard.web import links
-from dashboard.web.elements import BaseGeography, CityLabels, ControlLayers, DateStamp, MapFrame, OfflineMap
+from dashboard.web.elements import (
+    BaseGeography,
+    CityLabels,
+    ControlLayers,
+    EngineCommand,
+    MapFrame,
+    OfflineMap,
+)
 
 #: Base geography is written here as static files, so the browser fetches it once and caches it
 #: instead of receiving it with every redraw (Streamlit resends the whole map script on each rerun).
@@ -133,19 +140,33 @@ def publish_geography(geodata: Path = paths.GEODATA,
 
     A name changes when its content does, so a browser never keeps a stale copy.
     """
-    urls = {}
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for name, collection in base_geography(geodata).items():
-            text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-            path = directory / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
-            if not path.exists():
-                with atomic_write(path) as out:
-                    out.write(text.encode("utf-8"))
-            urls[name] = f"{GENERATED_URL}/{path.name}"
+        return {name: _publish(name, collection, directory)
+                for name, collection in base_geography(geodata).items()}
     except (OSError, OutputError):
         return None
-    return urls
+
+
+def publish_record(model: Any, directory: Path = GENERATED_DIR) -> str | None:
+    """Write the time engine's record (:func:`engine_data`) as a static file named by its content.
+
+    Its URL, or ``None`` if the folder cannot be written (the map then carries the record inline).
+    The browser fetches it once and keeps it: a new record gets a new name.
+    """
+    try:
+        return _publish("record", engine_data(model), directory)
+    except (OSError, OutputError):
+        return None
+
+
+def _publish(name: str, data: Any, directory: Path) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+    if not path.exists():
+        with atomic_write(path) as out:
+            out.write(text.encode("utf-8"))
+    return f"{GENERATED_URL}/{path.name}"
 
 
 def _collection(features: list[geography.Feature]) -> dict[str, Any]:
@@ -157,26 +178,25 @@ def _collection(features: list[geography.Feature]) -> dict[str, Any]:
                          for f in features]}
 
 
-def date_layer(features: list[dict[str, Any]], colours: dict[str, str], date: dt.date, *,
-               compare: dt.date | None = None, layers: Collection[str] = links.DEFAULT_LAYERS,
-               highlight: dict[str, Any] | None = None) -> folium.FeatureGroup:
-    """Everything that depends on the date: areas, front lines, places, events, changed land, stamp.
+def engine_layer(command: EngineCommand, highlight: dict[str, Any] | None = None) -> folium.FeatureGroup:
+    """What the page sends the map on each run: the engine's command and a searched place's ring.
 
-    ``features`` are core GeoJSON features (``features.state_features`` plus events and
-    ``features.change_features``), already filtered to what should be shown;
-    ``colours`` maps area categories to colours (``EventRecord.colours``); ``highlight`` is a place
-    feature to ring (``features.place_feature``: a searched place, recorded or not).
+    The map's engine (:class:`TimeEngine`, in the base map) draws every date itself; this small layer
+    is all that streamlit-folium swaps when the page reruns.  ``highlight`` is a place feature to ring
+    (``features.place_feature``: a searched place, recorded or not).
     """
-    group = folium.FeatureGroup(name=f"control on {date.isoformat()}")
-    control_layers(features, colours, layers=layers, highlight=highlight).add_to(group)
-    DateStamp(date, compare).add_to(group)
+    group = folium.FeatureGroup(name="view")
+    command.add_to(group)
+    if highlight:
+        control_layers([], {}, layers=(), highlight=highlight).add_to(group)
     return group
 
 
 def control_layers(features: list[dict[str, Any]], colours: dict[str, str], *,
                    layers: Collection[str] = links.DEFAULT_LAYERS, highlight: dict[str, Any] | None = None,
                    into: ControlLayers | None = None) -> ControlLayers:
-    """The styled, escaped layers of :func:`date_layer` (without the stamp), added to ``into`` or a new one.
+    """A date's styled, escaped layers (``features`` as ``features.state_features`` gives them, with events
+    and changed land), added to ``into`` or a new one.
 
     Adding several dates' features to one :class:`ControlLayers` shares its style table among them.
     """
@@ -303,7 +323,9 @@ def engine_data(model: Any, start: dt.date | None = None, end: dt.date | None = 
     for event in events:
         props = features.event_feature(model, event)
         lon, lat = props["geometry"]["coordinates"]
+        change = {"from": event.change.old.faction, "to": event.change.new.faction} if event.change else {}
         data["events"].append({"day": (event.date - start).days, "lon": lon, "lat": lat, "id": event.id,
+                               "type": event.type, **change,
                                "colour": EVENT_COLOURS.get(event.type, "#000000"),
                                "tip": _event_tip(props["properties"]),
                                "popup": event_popup_html(props["properties"])})

@@ -19,12 +19,7 @@ class Key:
     TYPES = "types"
     LAYERS = "layers"
     PLACE_QUERY = "place_query"
-    # Widgets: playback and buttons, and the map component.
-    PLAY_STEP = "play_step"
-    PLAY_DELAY = "play_delay"
-    PREVIOUS = "previous"
-    NEXT = "next"
-    PLAY = "play"
+    # The map component (its value: the view and the date its engine rests on).
     MAP = "map"
     # The page's own state.
     LINK_READ = "link_read"  # the link has seeded the widgets (once per session)
@@ -33,5 +28,5 @@ class Key:
     MAP_SEEN = "map_seen"  # the view the map last reported
     MAP_TARGET = "map_target"  # a view to push to the map on this run (search)
     PLACE_SHOWN = "place_shown"  # the searched place already zoomed to
-    PLAYING = "playing"
-    PENDING_DATE = "pending_date"  # the player's next step
+    MAP_OPENING = "map_opening"  # the date the map's engine opened on (fixed for the session)
+    GOTO_NONCE = "goto_nonce"  # counts the page's requests to move the map to its date

@@ -13,7 +13,7 @@ from dashboard.web.elements.date_stamp import DateStamp
 from dashboard.web.elements.literal import LiteralMacroElement, Text
 from dashboard.web.elements.map_frame import MapFrame
 from dashboard.web.elements.offline_map import OfflineMap
-from dashboard.web.elements.time_engine import TimeEngine
+from dashboard.web.elements.time_engine import EngineCommand, TimeEngine
 
-__all__ = ["BaseGeography", "CityLabels", "ControlLayers", "DateStamp", "LiteralMacroElement", "MapFrame",
-           "OfflineMap", "Text", "TimeEngine"]
+__all__ = ["BaseGeography", "CityLabels", "ControlLayers", "DateStamp", "EngineCommand",
+           "LiteralMacroElement", "MapFrame", "OfflineMap", "Text", "TimeEngine"]

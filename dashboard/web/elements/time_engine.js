@@ -29,7 +29,9 @@
     this._keys = data.leaders.map(function () { return 0; });
     this._applied = -1;  // epochs applied to _keys, in order
     this._epochDays = data.epochs.map(function (e) { return e.day; });
-    this._changeDays = data.changes || [];
+    this.filter = {factions: null, types: null};  // null: all
+    this.compare = null;  // a day whose state changed land is compared with, or null
+    this._nonce = null;
     this._build();
   }
 
@@ -45,6 +47,7 @@
     var areas = this._pane("fl-areas", 400, look.area_opacity);
     var lines = this._pane("fl-lines", 420);
     var points = this._pane("fl-points", 440);
+    this._changeRenderer = this._pane("fl-changes", 410);
     this.units = data.shapes.map(function (shape, i) {
       var layer = L.GeoJSON.geometryToLayer({type: "Feature", geometry: shape, properties: {}},
                                             {renderer: areas, pane: "fl-areas"});
@@ -81,15 +84,43 @@
     this.group = {
       areas: L.layerGroup().addTo(map), fronts: L.layerGroup().addTo(map),
       outlines: L.layerGroup().addTo(map), places: L.layerGroup().addTo(map),
+      changes: L.layerGroup().addTo(map),
       events: L.layerGroup().addTo(map)
     };
     this.setLayers(this.options.layers || ["areas", "fronts", "places", "events"]);
   };
 
+  TimeEngine.prototype._shown = function (faction) {
+    var factions = this.filter.factions;
+    return !factions || faction === "unclaimed" || factions.indexOf(faction) >= 0;
+  };
+
+  TimeEngine.prototype.command = function (command) {
+    // What the page asks for (TimeEngine.command in time_engine.py): filters, layers, event window
+    // and comparison date whenever they change, and a date to go to once per nonce.
+    var redraw = false;
+    var filter = {factions: command.factions || null, types: command.types || null};
+    if (JSON.stringify(filter) !== JSON.stringify(this.filter)) { this.filter = filter; redraw = true; }
+    if (command.window !== undefined && command.window !== this.look.window) {
+      this.look.window = command.window; redraw = true;
+    }
+    var compare = command.compare ? this.dayOf(command.compare) : null;
+    if (compare !== this.compare) { this.compare = compare; redraw = true; }
+    if (command.layers) this.setLayers(command.layers);
+    var day = this.day;
+    if (command.goto && command.nonce !== this._nonce) {
+      this._nonce = command.nonce;
+      day = this.dayOf(command.goto);
+    }
+    if (redraw) { this.epoch = -1; this._eventKey = null; this.day = -1; }
+    if (day >= 0) this.show(day);
+  };
+
   TimeEngine.prototype.setLayers = function (names) {
     var map = this.map, group = this.group;
     Object.keys(group).forEach(function (name) {
-      var on = name === "outlines" ? names.indexOf("areas") >= 0 : names.indexOf(name) >= 0;
+      var on = name === "outlines" ? names.indexOf("areas") >= 0
+        : name === "changes" ? true : names.indexOf(name) >= 0;
       if (on && !map.hasLayer(group[name])) group[name].addTo(map);
       if (!on && map.hasLayer(group[name])) map.removeLayer(group[name]);
     });
@@ -149,6 +180,13 @@
     return this._keys;
   };
 
+  TimeEngine.prototype._keysOf = function (epoch) {
+    // The leaders' keys in an epoch, replayed apart from the drawn state.
+    var keys = this.data.leaders.map(function () { return 0; });
+    for (var e = 0; e <= epoch; e++) this.data.epochs[e].set.forEach(function (pair) { keys[pair[0]] = pair[1]; });
+    return keys;
+  };
+
   TimeEngine.prototype.stateAt = function (day) {
     // The state on `day` as indices, the same as dashboard.core.timeline.decode (for tests).
     var epoch = this.epochOf(day), keys = this._keysAt(epoch).slice(), data = this.data;
@@ -182,17 +220,15 @@
   // --- drawing ---------------------------------------------------------------------------------
   TimeEngine.prototype.show = function (day) {
     day = Math.max(0, Math.min(this.data.days, Math.round(day)));
-    if (isNaN(day)) return;
+    if (isNaN(day) || day === this.day) return;
+    this.day = day;
     var epoch = this.epochOf(day);
     if (epoch !== this.epoch) this._drawEpoch(epoch);
-    if (day !== this.day) {
-      this.day = day;
-      this.draws += 1;
-      this._drawEvents(day);
-      var stamp = document.getElementById("fl-stamp");
-      if (stamp) { stamp.textContent = this.longDate(day); stamp.setAttribute("data-date", this.iso(day)); }
-      this.listeners.forEach(function (listener) { listener(day); });
-    }
+    this.draws += 1;
+    this._drawEvents(day);
+    var stamp = document.getElementById("fl-stamp");
+    if (stamp) { stamp.textContent = this.longDate(day); stamp.setAttribute("data-date", this.iso(day)); }
+    this.listeners.forEach(function (listener) { listener(day); });
   };
 
   TimeEngine.prototype._drawEpoch = function (epoch) {
@@ -200,7 +236,8 @@
     var dominated = data.tiers.indexOf("dominated"), self = this, group = this.group;
     this.units.forEach(function (layer, i) {
       var k = i < n ? keys[data.units.leader[i]] : self._pocketOwner(data.pockets.neighbours[i - n], keys);
-      var style = k === null ? null : self._style(k, i < n ? data.units.tier[i] : dominated);
+      var style = k === null || !self._shown(data.keys[k][0]) ? null
+        : self._style(k, i < n ? data.units.tier[i] : dominated);
       var before = layer._flStyle;
       if (style === null) {
         if (before) group.areas.removeLayer(layer);
@@ -212,7 +249,8 @@
     });
     var shown = {};
     data.edges.a.forEach(function (a, i) {
-      var front = data.keys[keys[a]][0] !== data.keys[keys[data.edges.b[i]]][0];
+      var fa = data.keys[keys[a]][0], fb = data.keys[keys[data.edges.b[i]]][0];
+      var front = fa !== fb && (self._shown(fa) || self._shown(fb));
       if (front !== group.fronts.hasLayer(self.edges[i])) {
         if (front) group.fronts.addLayer(self.edges[i]); else group.fronts.removeLayer(self.edges[i]);
       }
@@ -226,14 +264,57 @@
       }
     });
     this.places.forEach(function (marker, j) {
-      var k = keys[data.places[j].slot];
+      var k = keys[data.places[j].slot], on = self._shown(data.keys[k][0]);
       if (marker._flKey !== k) {
         marker.setStyle({fillColor: self.look.colours[data.keys[k][0]] || self.look.unknown_colour});
         marker._flKey = k;
-        if (!group.places.hasLayer(marker)) group.places.addLayer(marker);
+      }
+      if (on !== group.places.hasLayer(marker)) {
+        if (on) group.places.addLayer(marker); else group.places.removeLayer(marker);
       }
     });
+    this._drawChanges(keys);
     this.epoch = epoch;
+  };
+
+  TimeEngine.prototype._drawChanges = function (keys) {
+    // Land whose holder differs from the comparison date's, drawn over the areas in its new holder's
+    // colour with a dashed outline (the core's land_changes compares the same units and pockets).
+    var data = this.data, group = this.group.changes, n = data.units.leader.length, self = this;
+    var then = this.compare === null ? null : this._keysOf(this.epochOf(this.compare)), now = keys;
+    this.units.forEach(function (layer, i) {
+      var before = null, after = null;
+      if (then) {
+        before = i < n ? then[data.units.leader[i]] : self._pocketOwner(data.pockets.neighbours[i - n], then);
+        after = i < n ? now[data.units.leader[i]] : self._pocketOwner(data.pockets.neighbours[i - n], now);
+      }
+      var from = before === null ? "unclaimed" : data.keys[before][0];
+      var to = after === null ? "unclaimed" : data.keys[after][0];
+      var changed = then !== null && from !== to && (self._shown(from) || self._shown(to));
+      var mark = layer._flChange;
+      if (changed) {
+        if (!mark) {
+          mark = layer._flChange = L.GeoJSON.geometryToLayer(
+            {type: "Feature", geometry: data.shapes[i], properties: {}}, {renderer: self._changeRenderer});
+          mark.bindTooltip(function () {
+            return self._holderName(mark._flFrom) + " \u2192 " + self._holderName(mark._flTo);
+          }, {sticky: true});
+        }
+        mark._flFrom = from;
+        mark._flTo = to;
+        mark.setStyle({fillColor: self.look.colours[to] || self.look.unknown_colour, fillOpacity: 0.8,
+                       color: "#000000", weight: 1.5, dashArray: "3 3", opacity: 1});
+        if (!group.hasLayer(mark)) group.addLayer(mark);
+      } else if (mark && group.hasLayer(mark)) {
+        group.removeLayer(mark);
+      }
+    });
+    var note = document.getElementById("fl-compare");
+    if (note) note.textContent = then ? "changes since " + this.longDate(this.compare) + " highlighted" : "";
+  };
+
+  TimeEngine.prototype._holderName = function (faction) {
+    return this.look.names[faction] || faction;
   };
 
   TimeEngine.prototype._outlineStyle = function (k) {
@@ -248,7 +329,7 @@
     var want = [];
     for (var i = 0; i < events.length; i++) {
       if (events[i].day > day) break;  // in date order
-      if (events[i].day >= day - window_) want.push(i);
+      if (events[i].day >= day - window_ && this._eventShown(events[i])) want.push(i);
     }
     var key = want.join(",");
     if (key === this._eventKey) return;
@@ -256,6 +337,12 @@
     this.shownEvents.forEach(function (i) { group.removeLayer(this.events[i]); }, this);
     want.forEach(function (i) { group.addLayer(this.events[i]); }, this);
     this.shownEvents = want;
+  };
+
+  TimeEngine.prototype._eventShown = function (e) {
+    var types = this.filter.types;
+    if (types && types.indexOf(e.type) < 0) return false;
+    return !e.to || this._shown(e.from) || this._shown(e.to);
   };
 
   TimeEngine.prototype.onDate = function (listener) { this.listeners.push(listener); };
@@ -287,12 +374,18 @@
     this.pending = null;
     this.settle = null;
     this.slider.max = engine.data.days;
+    this.dragging = false;  // the page is told the date only once the thumb is let go
+    this.slider.addEventListener("pointerdown", function () { self.dragging = true; });
     this.slider.addEventListener("input", function () { self.stop(); self.request(+self.slider.value); });
+    this.slider.addEventListener("change", function () { self.dragging = false; self.settled(); });
+    window.addEventListener("pointerup", function () {
+      if (self.dragging) { self.dragging = false; self.settled(); }
+    });
     this.prev.addEventListener("click", function () {
-      self.stop(); self.go(engine.previousEvent(engine.day));
+      self.stop(); self.go(engine.previousEvent(engine.day)); self.settled();
     });
     this.next.addEventListener("click", function () {
-      self.stop(); self.go(engine.nextEvent(engine.day));
+      self.stop(); self.go(engine.nextEvent(engine.day)); self.settled();
     });
     this.playButton.addEventListener("click", function () { if (self.timer) self.stop(); else self.play(); });
     engine.onDate(function (day) {
@@ -301,7 +394,6 @@
       self.label.textContent = engine.iso(day);
       self.prev.disabled = engine.previousEvent(day) === null;
       self.next.disabled = engine.nextEvent(day) === null;
-      self.settled();
     });
   }
 
@@ -349,10 +441,11 @@
   };
 
   Player.prototype.settled = function () {
-    // Tell the page once the date rests (not while playing or dragging): `onSettle(day)`.
+    // Tell the page once the user's date rests (not while playing or dragging): `onSettle(day)`.
+    // Dates the page itself asked for (the opening, a command) are not reported back.
     var self = this, wait = this.options.settle_ms === undefined ? 300 : this.options.settle_ms;
     clearTimeout(this.settle);
-    if (this.timer || !this.options.onSettle) return;
+    if (this.timer || this.dragging || !this.options.onSettle) return;
     this.settle = setTimeout(function () { self.options.onSettle(self.engine.day); }, wait);
   };
 

@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Template
 
 from dashboard.web.elements.literal import LiteralMacroElement
+from dashboard.web.links import DATE_TAG
 
 ENGINE_JS = Path(__file__).with_name("time_engine.js")
 #: The engine reports a resting date to Streamlit by posing as a tag filter: streamlit-folium hooks
@@ -47,12 +48,12 @@ class TimeEngine(LiteralMacroElement):
   cursor: pointer;}
 .fl-player .fl-day {font-variant-numeric: tabular-nums; margin-left: 6px; font-weight: 600;}
 </style>
-<script>{{ this.engine_js }}</script>
 {% endmacro %}
 {% macro html(this, kwargs) %}
 {% if this.inline %}<script type="application/json" id="fl-data">{{ this.inline }}</script>{% endif %}
 {% endmacro %}
 {% macro script(this, kwargs) %}
+{{ this.engine_js }}
 (function (map) {
   var source = {{ this.url | tojson }} || JSON.parse(document.getElementById("fl-data").textContent);
   var options = {{ this.options | tojson }};
@@ -76,12 +77,13 @@ class TimeEngine(LiteralMacroElement):
         if (options.settle === "hash") {
           try { history.replaceState(null, "", "#" + iso); } catch (err) { /* not allowed here */ }
         } else if (report.options.onSelectionComplete) {
-          report.options.onSelectionComplete(["date:" + iso]);
+          report.options.onSelectionComplete([{{ this.date_tag | tojson }} + iso]);
         }
       }
     });
     window.frontlinesEngine = engine;
     window.frontlinesPlayer = player;
+    if (window.__flCommand) engine.command(window.__flCommand);  // sent before the record arrived
     var asked = options.settle === "hash" ? /^#(\\d{4}-\\d{2}-\\d{2})$/.exec(location.hash) : null;
     var opening = engine.dayOf(asked ? asked[1] : options.opening);
     engine.show(isNaN(opening) ? engine.dayOf(options.opening) : opening);
@@ -104,6 +106,7 @@ class TimeEngine(LiteralMacroElement):
         self.url = source if isinstance(source, str) else None
         self.inline = None if isinstance(source, str) else script_json(source)
         self.report_name = REPORT_NAME
+        self.date_tag = DATE_TAG
         self.options = {"opening": opening, "settle": settle, "settle_ms": settle_ms,
                         "layers": layers or ["areas", "fronts", "places", "events"]}
         speeds = "".join(f'<option value="{value}"{" selected" if value == "7" else ""}>'
@@ -134,3 +137,31 @@ def _script_safe(js: str) -> str:
     if "</" in js:
         raise ValueError("time_engine.js must not contain '</' (it is written into a <script> element)")
     return js
+
+
+class EngineCommand(LiteralMacroElement):
+    """What the page asks of the map's engine, sent in the layer streamlit-folium swaps on each run.
+
+    ``factions``/``types``: what to show (``None``: all); ``window``: days of events up to the date;
+    ``layers``; ``compare``: the ISO date whose land changed hands since is highlighted, or ``None``;
+    ``goto``: an ISO date to move to, done once per ``nonce`` (so a rerun that only follows the
+    engine's own report never pulls it back to an older date).
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var command = {{ this.command | tojson }};
+  window.__flCommand = command;
+  if (window.frontlinesEngine) window.frontlinesEngine.command(command);
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, *, layers: list[str], window: int, factions: list[str] | None = None,
+                 types: list[str] | None = None, compare: str | None = None, goto: str | None = None,
+                 nonce: int = 0):
+        super().__init__()
+        self._name = "EngineCommand"
+        self.command = {"layers": layers, "window": window, "factions": factions, "types": types,
+                        "compare": compare, "goto": goto, "nonce": nonce}
