@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dashboard.core.changes import land_changes
 from dashboard.core.model import ControlModel
-from dashboard.web.epochs import EpochFeatures
+from dashboard.web.mapview import engine_data
 
 
 def timed(fn) -> float:
@@ -37,13 +37,9 @@ def main() -> None:
           f"max {1000 * max(cold):.1f} ms")
     print(f"snapshot warm (state seen before): median {1e6 * statistics.median(warm):.1f} us")
 
-    layers = EpochFeatures(ControlModel.load(), simplify_m=1000)  # the app's screen features
-    cold = [timed(lambda e=e: layers(e.valid_from)) for e in epochs[::5]]
-    print(f"screen features of a state, cold (what the app's warm-up saves a first visit): median "
-          f"{1000 * statistics.median(cold):.1f} ms, max {1000 * max(cold):.1f} ms")
-    layers = EpochFeatures(ControlModel.load(), simplify_m=1000)
-    took = timed(lambda: layers.warm().join())
-    print(f"app warm-up, screen features of all {len(epochs)} states: {took:.1f} s")
+    fresh = ControlModel.load()
+    took = timed(lambda: engine_data(fresh))
+    print(f"the time engine's record, every state (what the app publishes once per server): {took:.2f} s")
 
     with tempfile.TemporaryDirectory() as tmp:
         runs = []
