@@ -173,10 +173,14 @@ def main() -> None:
     init_state(model)
     for warning in st.session_state.pop(Key.LINK_WARNINGS, []):
         st.warning(warning)
-    with st.sidebar:
-        controls(model)
+    # The map goes out before the sidebar's widgets (their values are in the session already), so the
+    # browser starts on it first; the sidebar's boxes are made here, in their order, and filled after.
+    controls_area, search_area = st.sidebar.container(), st.sidebar.container()
+    with search_area:
         place = searched_place(model)
     date_page(model, sources, place)
+    with controls_area:
+        controls(model)
 
 
 @st.fragment
