@@ -34,8 +34,11 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1400, "height": 1000}
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-#: The date slider: the map's own (its time engine's player, inside the component's iframe).
+#: The date slider: the map's own (its time engine's player, inside the component's iframe); the naive
+#: baseline (bench/naive_app.py) has a Streamlit slider in the page instead.
 SLIDER = "#fl-slider"
+STREAMLIT_SLIDER = ('[data-testid="stMain"] [data-testid="stSlider"] input[type="range"], '
+                    '[data-testid="stMain"] [data-testid="stSlider"] [role="slider"]')
 RUNNING = '[data-testid="stStatusWidgetRunningIcon"]'
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
@@ -207,14 +210,27 @@ def is_local(url: str) -> bool:
 _WIN = f"""const __f = document.querySelector('{MAP_IFRAME}');
 const w = __f && __f.contentWindow; const d = w && w.document;
 const e = w && w.frontlinesEngine;
-const areaCount = () => e ? e.group.areas.getLayers().length : 0;"""
+const featureAreas = () => {{ const out = [];  // a map without the engine (bench/naive_app.py)
+  w.map.eachLayer(l => {{ const p = l.feature && l.feature.properties;
+    if (p && p.kind === 'area') out.push(l); }});
+  return out; }};
+const areaCount = () => e ? e.group.areas.getLayers().length : (w && w.map ? featureAreas().length : 0);"""
 
 #: The map's state: stamp date/text, drawn areas by faction, a fingerprint of their styles, view, probe.
 MAP_STATE_JS = f"""() => {{
   {_WIN}
-  if (!w || !w.map || !w.L || !e) return null;
+  if (!w || !w.map || !w.L) return null;
   const stamp = d.getElementById('fl-stamp');
   const factions = {{}}; let layers = 0;
+  if (!e) {{
+    const areas = featureAreas();
+    areas.forEach(l => {{ const f = l.feature.properties.faction; factions[f] = (factions[f] || 0) + 1; }});
+    return {{date: stamp ? stamp.getAttribute('data-date') : null,
+             stamp_text: stamp ? stamp.textContent : null, factions, layers: areas.length,
+             styles: JSON.stringify(areas.map(l => l.getLatLngs().length)), fronts: null, slider: null,
+             draws: null, zoom: w.map.getZoom(), center: [0, 0],
+             probe: w.__probe === undefined ? null : w.__probe}};
+  }}
   const styles = e.units.map(l => {{
     if (!l._flStyle || !e.group.areas.hasLayer(l)) return '-';
     const faction = e.data.keys[l._flStyle.key][0];
@@ -249,8 +265,12 @@ TWO_FRAMES_JS = f"""() => {{
 ARM_WATCH_JS = f"""(from) => {{
   const s = window.__flw = {{from, t0: null, t1: null, date: null}};
   const start = () => {{ if (s.t0 === null) s.t0 = performance.now(); }};
-  window.addEventListener('keydown', start, {{capture: true, once: true}});
-  window.addEventListener('pointerdown', start, {{capture: true, once: true}});
+  const frame = document.querySelector('{MAP_IFRAME}');
+  // The map's own slider is in its frame; the naive baseline's is in the page.
+  for (const target of [window, frame && frame.contentWindow].filter(Boolean)) {{
+    target.addEventListener('keydown', start, {{capture: true, once: true}});
+    target.addEventListener('pointerdown', start, {{capture: true, once: true}});
+  }}
   const tick = () => {{
     if (window.__flw !== s) return;
     {_WIN}
@@ -351,7 +371,8 @@ class MapPage:
         return self.page.frame_locator(MAP_IFRAME)
 
     def slider_thumb(self) -> Any:
-        return self.in_frame().locator(SLIDER)
+        own = self.in_frame().locator(SLIDER)
+        return own if own.count() else self.page.locator(STREAMLIT_SLIDER).first
 
     def slider_date(self) -> str | None:
         state = self.state()
