@@ -61,7 +61,7 @@ class TerritoryParameters:
     """How far a place's holder reaches; each value and why is in the README ("How areas are drawn")."""
 
     #: Settled land around every place of the gazetteer.
-    held_km: float = 9.15
+    held_km: float = 8.5
     #: Sparse land beyond it, up to this distance of the nearest place, is dominated by its holder.
     dominated_km: float = 35.0
     #: A place farther than this from the recorded town it follows has its land marked inferred.
