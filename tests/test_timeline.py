@@ -15,7 +15,7 @@ from collections import defaultdict
 import pytest
 
 from dashboard.core.events import CONTESTED, UNCLAIMED
-from dashboard.core.timeline import decode, timeline
+from dashboard.core.timeline import DECIMALS, decode, timeline
 
 
 def decoded_km2(data: dict, day: int) -> dict[str, float]:
@@ -78,7 +78,7 @@ def test_places_point_at_their_own_slot(small_model):
     for place in data["places"]:
         assert data["leaders"][place["slot"]] == place["id"]
         found = small_model.gazetteer[place["id"]]
-        assert (place["lon"], place["lat"]) == (round(found.lon, 4), round(found.lat, 4))
+        assert (place["lon"], place["lat"]) == (round(found.lon, DECIMALS), round(found.lat, DECIMALS))
 
 
 def test_the_whole_real_record_is_small(real_model):

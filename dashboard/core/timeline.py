@@ -51,8 +51,8 @@ from dashboard.core.territory import TIERS, Territory
 #: Screen tolerance (m) of unit and pocket outlines: 2 km is under a pixel at the zoom that shows
 #: both countries, and halves the shapes against 1 km (``bench/bench_timeline_format.py``).
 SIMPLIFY_M = 2000.0
-#: Decimals of longitude and latitude (4: about 10 m).
-DECIMALS = 4
+#: Decimals of longitude and latitude: 3 is about 100 m, a twentieth of the screen tolerance.
+DECIMALS = 3
 
 Shape = dict[str, Any]
 

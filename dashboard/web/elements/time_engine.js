@@ -75,9 +75,16 @@
     });
     this.events = (data.events || []).map(function (e) {
       var marker = L.circleMarker([e.lat, e.lon], {renderer: points, pane: "fl-points", radius: 8, weight: 3,
-                                                   color: e.colour, fillColor: "#ffffff", fillOpacity: 0.35});
+                                                   color: look.event_colours[e.type] || "#000000",
+                                                   fillColor: "#ffffff", fillOpacity: 0.35});
       marker.bindTooltip(e.tip);
       marker.bindPopup(e.popup, {maxWidth: 340});
+      marker.on("popupopen", function (event) {  // sources open in a new tab, without access to this page
+        event.popup.getElement().querySelectorAll("a[href]").forEach(function (a) {
+          a.target = "_blank";
+          a.rel = "noopener noreferrer";
+        });
+      });
       return marker;
     });
     this.shownEvents = [];
