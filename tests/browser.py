@@ -260,7 +260,8 @@ TWO_FRAMES_JS = f"""() => {{
 }}"""
 
 #: Arms an in-page watcher: the next user input (key or pointer) starts a clock; the watcher stops it two
-#: animation frames after the stamp shows a date other than ``from`` with area polygons drawn.
+#: animation frames after the stamp shows a date other than ``from`` with areas drawn (the frame drawn,
+#: then painted).
 #: Times are read in the top page's clock, so Playwright's round trips are not counted.
 ARM_WATCH_JS = f"""(from) => {{
   const s = window.__flw = {{from, t0: null, t1: null, date: null}};
@@ -271,20 +272,23 @@ ARM_WATCH_JS = f"""(from) => {{
     target.addEventListener('keydown', start, {{capture: true, once: true}});
     target.addEventListener('pointerdown', start, {{capture: true, once: true}});
   }}
-  const tick = () => {{
-    if (window.__flw !== s) return;
+  let done = false;
+  const check = () => {{
+    if (window.__flw !== s || done) return true;
     {_WIN}
-    let ok = false;
-    if (s.t0 !== null && w && w.map && d) {{
-      const stamp = d.getElementById('fl-stamp');
-      const date = stamp && stamp.getAttribute('data-date');
-      if (date && date !== s.from) {{
-        if (areaCount() > 0) {{ ok = true; s.date = date;
-          requestAnimationFrame(() => requestAnimationFrame(() => {{ s.t1 = performance.now(); }})); }}
-      }}
-    }}
-    if (!ok) requestAnimationFrame(tick);
+    if (s.t0 === null || !w || !w.map || !d) return false;
+    const stamp = d.getElementById('fl-stamp');
+    const date = stamp && stamp.getAttribute('data-date');
+    if (!date || date === s.from || areaCount() === 0) return false;
+    done = true; s.date = date;
+    requestAnimationFrame(() => requestAnimationFrame(() => {{ s.t1 = performance.now(); }}));
+    return true;
   }};
+  // The stamp is rewritten in the same task as the map is drawn: watching it sees the draw at once (a map
+  // that keeps its frame); polling every frame covers a map whose frame is reloaded (the naive page).
+  const stamp = frame && frame.contentDocument && frame.contentDocument.getElementById('fl-stamp');
+  if (stamp) new MutationObserver(check).observe(stamp, {{attributes: true}});
+  const tick = () => {{ if (!check()) requestAnimationFrame(tick); }};
   requestAnimationFrame(tick);
 }}"""
 
