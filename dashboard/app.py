@@ -25,15 +25,16 @@ from streamlit_folium import st_folium
 
 from dashboard.core import features, paths
 from dashboard.core.changes import change_totals, land_changes
-from dashboard.core.events import EVENT_TYPES, UNCLAIMED
+from dashboard.core.events import CONTESTED, EVENT_TYPES, UNCLAIMED
 from dashboard.core.labels import map_labels
 from dashboard.core.model import ControlModel
 from dashboard.core.places import UnknownPlace
 from dashboard.core.problems import DataError
-from dashboard.core.wording import CREDITS, country_name, event_date, event_type, long_date, source_text
+from dashboard.core.wording import CREDITS, country_name, event_type, holder_name, long_date
 from dashboard.web import mapview
 from dashboard.web.downloads import view_downloads
 from dashboard.web.elements import EngineCommand, TimeEngine
+from dashboard.web.event_list import event_markdown, list_heading
 from dashboard.web.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_link, reported_date
 from dashboard.web.session_keys import Key
 
@@ -83,14 +84,16 @@ def area_rows(events: str, geodata: str) -> list[dict]:
     last: dict[str, int] = {}
     history = model.area_history()
     factions = {f for _, areas in history for f in areas} - {UNCLAIMED}
+    names = model.record.names(short=True)
     for epoch, areas in history:
         for faction in sorted(factions):
             km2 = round(areas.get(faction, 0.0))
             if last.get(faction) != km2:
-                rows.append({"date": epoch.valid_from.isoformat(), "faction": faction, "km2": km2})
+                rows.append({"date": epoch.valid_from.isoformat(), "faction": faction,
+                             "holder": names[faction], "km2": km2})
                 last[faction] = km2
     end = model.record.end.isoformat()
-    rows += [{"date": end, "faction": f, "km2": km2} for f, km2 in sorted(last.items())]
+    rows += [{"date": end, "faction": f, "holder": names[f], "km2": km2} for f, km2 in sorted(last.items())]
     return rows
 
 
@@ -310,28 +313,48 @@ def publish(view: View) -> None:
 def below_map(model: ControlModel, sources: tuple[str, str], date: dt.date, view: View,
               change_rows: list[dict], place: Any) -> None:
     record = model.record
+    names = record.names(short=True)
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Area held, 2014–2019")
         chart = area_chart(area_rows(*sources), record.colours, date, record)
         st.vega_lite_chart(spec=chart, width="stretch")
-        areas = model.area_by_faction(date)
-        st.table([{"faction": f, "km²": round(km2)} for f, km2 in sorted(areas.items(), key=lambda x: -x[1])])
+        # Factions by area, then contested land, then land nobody holds.
+        areas = sorted(model.area_by_faction(date).items(),
+                       key=lambda item: (item[0] == UNCLAIMED, item[0] == CONTESTED, -item[1]))
+        st.table([{"held by": names.get(f, f), "km²": f"{km2:,.0f}"} for f, km2 in areas])
     with right:
         if view.compare:
-            st.subheader(f"Changes since {view.compare.isoformat()}")
+            st.subheader(f"Changes since {long_date(view.compare)}")
             if change_rows:
-                st.dataframe(change_rows, hide_index=True, width="stretch")
+                named = [{**row, "faction": names.get(row["faction"], row["faction"])} for row in change_rows]
+                st.dataframe(named, hide_index=True, width="stretch")
             else:
                 st.write("No land changed hands.")
         if place:
             place_history(model, place, date)
-    window = dt.timedelta(days=view.window)
-    st.subheader(f"Events from {date - window} to {date + window}")
-    rows = [event_row(e) for e in model.events_between(date - window, date + window)
-            if view.types is None or e.type in view.types]
-    st.dataframe(rows, hide_index=True, width="stretch",
-                 column_config={"link": st.column_config.LinkColumn("first source")})
+    events_list(model, date, view)
+
+
+def events_list(model: ControlModel, date: dt.date, view: View) -> None:
+    """The events of the sidebar's window up to the date, newest first, each with a button to show it."""
+    since = date - dt.timedelta(days=view.window)
+    shown = [e for e in model.events_between(since, date) if view.types is None or e.type in view.types]
+    st.subheader(list_heading(since, date, len(shown)))
+    names = model.record.names(short=True)
+    for event in reversed(shown):
+        with st.container(border=True, horizontal=True, vertical_alignment="center"):
+            st.markdown(event_markdown(event, model.gazetteer[event.place].name, names), width="stretch")
+            st.button("Show", key=f"show-{event.id}", icon=":material/my_location:",
+                      help="Move the map to this event's date and place",
+                      on_click=show_event, args=(model, event))
+
+
+def show_event(model: ControlModel, event: Any) -> None:
+    """Move the map to an event: its date (the engine is told) and its place (a callback)."""
+    go_to(event.date)
+    place = model.gazetteer[event.place]
+    st.session_state[Key.MAP_TARGET] = (place.lat, place.lon, PLACE_ZOOM)
 
 
 def area_chart(rows: list[dict], colours: dict[str, str], date: dt.date, record: Any) -> dict:
@@ -343,6 +366,7 @@ def area_chart(rows: list[dict], colours: dict[str, str], date: dt.date, record:
     validating an Altair chart costs ~70 ms per rerun, a third of a slider move.
     """
     factions = [f for f in record.holders if any(r["faction"] == f for r in rows)]
+    names = record.names(short=True)
     return {
         "height": 280,
         "datasets": {"areas": rows, "date": [{"date": date.isoformat()}]},
@@ -350,8 +374,9 @@ def area_chart(rows: list[dict], colours: dict[str, str], date: dt.date, record:
             {"data": {"name": "areas"}, "mark": {"type": "line", "interpolate": "step-after"},
              "encoding": {"x": {"field": "date", "type": "temporal", "title": None},
                           "y": {"field": "km2", "type": "quantitative", "title": "km²"},
-                          "color": {"field": "faction", "type": "nominal", "title": None,
-                                    "scale": {"domain": factions, "range": [colours[f] for f in factions]}}}},
+                          "color": {"field": "holder", "type": "nominal", "title": None,
+                                    "scale": {"domain": [names[f] for f in factions],
+                                              "range": [colours[f] for f in factions]}}}},
             {"data": {"name": "date"},
              "mark": {"type": "rule", "color": "#000000", "strokeDash": [4, 3]},
              "encoding": {"x": {"field": "date", "type": "temporal"}}},
@@ -363,20 +388,15 @@ def place_history(model: ControlModel, place: Any, date: dt.date) -> None:
     st.subheader(f"{place.name}" + (f" ({place.name_ar})" if place.name_ar else ""))
     leader = model.leader_of(place.id)
     state = model.state_of(place.id, date)
+    names = model.record.names(short=True)
     st.write(f"{place.governorate}, {country_name(place.country)}. "
-             f"Held by **{state.control}** on {date.isoformat()}.")
+             f"Held by **{holder_name(state.control, names)}** on {long_date(date)}.")
     if leader.id != place.id:
         st.caption(f"Not recorded itself: it follows the nearest recorded place, {leader.name}.")
-    rows = [{"from": d.isoformat(), "held by": str(s.control), "besieged by": s.besieged_by or ""}
+    rows = [{"from": d.isoformat(), "held by": holder_name(s.control, names),
+             "besieged by": holder_name(s.besieged_by, names) if s.besieged_by else ""}
             for d, s in model.history.timeline(leader.id)]
     st.dataframe(rows, hide_index=True, width="stretch")
-
-
-def event_row(event: Any) -> dict:
-    first = event.sources[0]
-    return {"date": event_date(event), "place": event.place, "type": event_type(event.type),
-            "change": f"{event.change.old} → {event.change.new}" if event.change else "",
-            "summary": event.summary, "source": source_text(first), "link": first.url}
 
 
 main()

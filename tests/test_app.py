@@ -195,9 +195,9 @@ def test_changes_since_a_date_list_gains_and_losses_and_draw_them():
     at = app(date="2017-07-20", compare="2016-10-01")
     assert engine_command(at)["compare"] == "2016-10-01"  # the engine outlines what changed hands
     rows = at.dataframe[0].value
-    isis = rows[rows["faction"] == "isis"].iloc[0]
+    isis = rows[rows["faction"] == "Islamic State"].iloc[0]  # names, never ids
     assert isis["lost km²"] > isis["gained km²"] and isis["net km²"] < 0
-    assert "Changes since 2016-10-01" in [h.value for h in at.subheader]
+    assert "Changes since 1 October 2016" in [h.value for h in at.subheader]
 
 
 def test_place_search_by_alias_zooms_there_and_shows_its_history(gazetteer):
@@ -210,7 +210,8 @@ def test_place_search_by_alias_zooms_there_and_shows_its_history(gazetteer):
     assert at.query_params["place"] == "fallujah"
     assert any(h.value.startswith("Fallujah") for h in at.subheader)
     history = at.dataframe[0].value
-    assert {"isis", "iraq"} <= set(history["held by"]) and list(history["held by"])[-1] == "iraq"
+    assert {"Islamic State", "Iraqi government"} <= set(history["held by"])
+    assert list(history["held by"])[-1] == "Iraqi government"
 
 
 def test_a_misspelt_place_gets_suggestions():
@@ -250,7 +251,8 @@ def test_event_popups_escape_the_data(tmp_path, monkeypatch):
     popups = [e["popup"] for e in published(args)["events"]]
     assert any("&lt;script&gt;alert(1)&lt;/script&gt; took" in p for p in popups)
     assert not any("<script" in p for p in popups)
-    assert "<script>alert(1)</script> took" in at.dataframe[-1].value["summary"].iloc[0]  # shown as text
+    listed = [m.value for m in at.markdown if "took over the Raqqa countryside" in m.value]
+    assert listed and "\\<script\\>alert\\(1\\)\\</script\\>" in listed[0]  # shown as text
     assert "<script>alert(1)" not in args["script"] + args["feature_group"]
 
 
@@ -279,3 +281,30 @@ def test_share_link_and_downloads_follow_the_view():
     assert all(b.deferred_file_id and b.ignore_rerun for b in buttons)  # made on click, no rerun
     move_to(at, dt.date(2018, 1, 1))
     assert dict(parse_qsl(share_link(at).split("?", 1)[1]))["date"] == "2018-01-01"
+
+
+def test_the_events_list_reads_as_text_and_matches_the_window(real_model):
+    at = app(date="2016-08-12", window="30")
+    since = dt.date(2016, 7, 13)
+    expected = real_model.events_between(since, dt.date(2016, 8, 12))
+    assert f"{len(expected)} events from 13 July to 12 August 2016" in [h.value for h in at.subheader]
+    shown = [m.value for m in at.markdown if "*Sources:*" in m.value]
+    assert len(shown) == len(expected) > 0
+    manbij = next(m for m in shown if "Manbij" in m and "2016\\-08\\-12" in m)
+    assert "contested → SDF" in manbij.replace("\\", "")  # names, never ids
+    assert "](https://" in manbij  # sources as links
+    assert not any("manbij-2016" in m for m in shown)  # no event ids
+
+
+def test_show_moves_the_map_to_the_events_date_and_place(gazetteer, real_model):
+    at = app(date="2016-08-12", window="30")
+    event_id = next(b.key for b in at.button if b.key and b.key.startswith("show-"))
+    event = next(e for e in real_model.record.events if e.id == event_id.removeprefix("show-"))
+    at.button(key=event_id).click().run()
+    assert not at.exception
+    assert at.session_state["date"] == event.date and at.query_params["date"] == event.date.isoformat()
+    command = engine_command(at)
+    assert command["goto"] == event.date.isoformat() and command["nonce"] == 1  # the map is told to move
+    _, args = map_component(at)
+    place = gazetteer[event.place]
+    assert args["center"] == [place.lat, place.lon] and args["zoom"] == 9

@@ -27,8 +27,10 @@ def event_props(**extra):
 
 def test_popup_has_date_place_type_summary_and_linked_sources():
     popup = mapview.event_popup_html(event_props())
-    for text in ("2016-08-12", "Manbij", "capture", "SDF took the town.", "isis &rarr; sdf", "Reuters"):
+    for text in ("2016-08-12", "Manbij", "capture", "SDF took the town.", "isis → sdf", "Reuters"):
         assert text in popup
+    named = mapview.event_popup_html(event_props(), names={"isis": "Islamic State", "sdf": "SDF"})
+    assert "Islamic State → SDF" in named
     assert '<a href="https://example.org/a?b=1&amp;c=2" target="_blank"' in popup
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.core.events import Event, Source
+from dashboard.core.events import Control, Event, Source
 
 COUNTRY_NAMES = {"SY": "Syria", "IQ": "Iraq"}
 #: Where the map's content comes from, as plain text (one credit each).
@@ -46,6 +46,32 @@ def date_text(date: dt.date, precision: str = "day", approximate: bool = False) 
 def event_date(event: Event) -> str:
     """The event's date as precisely as it is known (:func:`date_text`)."""
     return date_text(event.date, event.date_precision, event.approximate)
+
+
+def holder_name(control: Control | str, names: dict[str, str]) -> str:
+    """Who holds something, by name: ``Islamic State``, ``contested (Iraqi government, Islamic State)``.
+
+    ``names``: faction id -> name (``EventRecord.names``); an unknown id is shown as it is.
+
+    >>> names = {"isis": "Islamic State", "iraq": "Iraqi government"}
+    >>> holder_name("isis", names), holder_name(Control("contested", ("iraq", "isis")), names)
+    ('Islamic State', 'contested (Iraqi government, Islamic State)')
+    """
+    if isinstance(control, str):
+        return names.get(control, control)
+    if control.parties:
+        return f"contested ({', '.join(names.get(p, p) for p in control.parties)})"
+    return names.get(control.faction, control.faction)
+
+
+def change_text(change: tuple[Control, Control] | tuple[str, str], names: dict[str, str]) -> str:
+    """A change of control by name: ``Kurdistan Region → Iraqi government``.
+
+    >>> change_text(("krg", "iraq"), {"krg": "Kurdistan Region", "iraq": "Iraqi government"})
+    'Kurdistan Region → Iraqi government'
+    """
+    old, new = change
+    return f"{holder_name(old, names)} → {holder_name(new, names)}"
 
 
 def event_type(kind: str) -> str:

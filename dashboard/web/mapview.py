@@ -40,7 +40,7 @@ from dashboard.core.features import event_when
 from dashboard.core.files import OutputError, atomic_write
 from dashboard.core.labels import Label
 from dashboard.core.timeline import timeline
-from dashboard.core.wording import cite, event_type
+from dashboard.core.wording import change_text, cite, event_type
 from dashboard.web import links
 from dashboard.web.elements import (
     BaseGeography,
@@ -271,14 +271,17 @@ def _event_tip(props: dict[str, Any]) -> str:
     return html.escape(f"{event_when(props)} {props['place_name']}: {event_type(props['type'])}")
 
 
-def event_popup_html(props: dict[str, Any], new_tab: bool = True) -> str:
-    """An event's popup: date, place, type, our summary and its sources as links (all escaped).
+def event_popup_html(props: dict[str, Any], new_tab: bool = True, names: dict[str, str] | None = None) -> str:
+    """An event's popup: date, place, type, from → to, our summary and its sources as links (all escaped).
 
-    ``new_tab=False`` leaves out the links' ``target`` and ``rel`` (the time engine adds them when a
-    popup opens: the whole record's popups are a third smaller without them).
+    ``names``: faction id -> name (``EventRecord.names``), so the change reads "Kurdistan Region →
+    Iraqi government"; ``new_tab=False`` leaves out the links' ``target`` and ``rel`` (the time engine
+    adds them when a popup opens: the whole record's popups are a third smaller without them).
     """
     e = html.escape
-    change = f" &middot; {e(props['from'])} &rarr; {e(props['to'])}" if props.get("to") else ""
+    change = ""
+    if props.get("to"):
+        change = f" &middot; {e(change_text((props['from'], props['to']), names or {}))}"
     sources = "".join(f"<li>{source_html(s, new_tab)}</li>" for s in props.get("sources", []))
     return (f'<div class="fl-popup" style="max-width:320px"><b>{e(event_when(props))}</b> &middot; '
             f'{e(props["place_name"])}'
@@ -332,6 +335,7 @@ def engine_data(model: Any, start: dt.date | None = None, end: dt.date | None = 
         change = {"from": event.change.old.faction, "to": event.change.new.faction} if event.change else {}
         data["events"].append({"day": (event.date - start).days, "lon": lon, "lat": lat, "id": event.id,
                                "type": event.type, **change, "tip": _event_tip(props["properties"]),
-                               "popup": event_popup_html(props["properties"], new_tab=False)})
+                               "popup": event_popup_html(props["properties"], new_tab=False,
+                                                         names=record.names(short=True))})
     data["event_days"] = sorted({e["day"] for e in data["events"] if e["day"] >= 0})
     return data
