@@ -165,7 +165,6 @@ def map_reported() -> None:
 # --- page -------------------------------------------------------------------------------------
 
 def main() -> None:
-    st.title("frontlines")
     sources = (str(paths.EVENTS), str(paths.GEODATA))
     try:
         model = load_model(*sources)

@@ -112,6 +112,11 @@ def test_default_date_draws_every_faction_holding_land(map_page):
     assert stamp_shows(state, DEFAULT), state["stamp_text"]
     assert map_page.slider_date() == DEFAULT.isoformat()
     drawn_factions_match(state, DEFAULT)
+    # Map first: no banner above it, no Deploy button or developer menu (.streamlit/config.toml).
+    page = map_page.page
+    assert page.locator("h1").count() == 0
+    assert page.get_by_role("button", name="Deploy").count() == 0
+    assert page.locator('[data-testid="stMainMenu"]').count() == 0
 
 
 def test_slider_redraws_the_map_in_the_browser_and_the_page_follows(session):
