@@ -86,7 +86,7 @@ def test_the_page_carries_the_range_in_the_engines_form(synthetic_model, page_sy
     data = page_data(page_synthetic)
     # The core's record of the range, as it is (tests/test_timeline.py checks it against the model).
     core = json.loads(json.dumps(timeline(synthetic_model, START, END)))
-    added = ("look", "events", "event_days", "places")
+    added = ("look", "events", "event_days", "change_days", "places")
     assert {k: v for k, v in data.items() if k not in added} == {
         k: v for k, v in core.items() if k not in added}
     for place, ours in zip(data["places"], core["places"], strict=True):
@@ -332,5 +332,10 @@ def test_a_drag_redraws_every_frame(chromium, page_2016, tmp_path):
     assert page.evaluate("window.frontlinesEngine.draws") - before >= 30
     assert state["date"] == END.isoformat() and state["slider"] == str((END - START).days)
     assert state["label"] == "Date"
+    # The changes of control are ticks along the slider.
+    ticks = page.evaluate("() => [...document.querySelectorAll('#fl-ticks option')].map(o => +o.value)")
+    data = page_data(page_2016)
+    assert ticks == data["change_days"] and 0 < len(ticks) < len(data["event_days"]) + 1
+    assert page.evaluate("document.getElementById('fl-slider').getAttribute('list')") == "fl-ticks"
     assert foreign == [] and problems == []
     page.context.close()

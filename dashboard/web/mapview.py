@@ -338,4 +338,6 @@ def engine_data(model: Any, start: dt.date | None = None, end: dt.date | None = 
                                "popup": event_popup_html(props["properties"], new_tab=False,
                                                          names=record.names(short=True))})
     data["event_days"] = sorted({e["day"] for e in data["events"] if e["day"] >= 0})
+    # Days with a change of control: the ticks along the slider.
+    data["change_days"] = sorted({e["day"] for e in data["events"] if e["day"] >= 0 and "to" in e})
     return data

@@ -381,6 +381,16 @@
     this.pending = null;
     this.settle = null;
     this.slider.max = engine.data.days;
+    // The changes of control as ticks along the slider (the browser draws a datalist's options).
+    var ticks = document.createElement("datalist");
+    ticks.id = "fl-ticks";
+    (engine.data.change_days || []).forEach(function (day) {
+      var option = document.createElement("option");
+      option.value = day;
+      ticks.appendChild(option);
+    });
+    box.appendChild(ticks);
+    this.slider.setAttribute("list", "fl-ticks");
     this.dragging = false;  // the page is told the date only once the thumb is let go
     this.slider.addEventListener("pointerdown", function () { self.dragging = true; });
     this.slider.addEventListener("input", function () { self.stop(); self.request(+self.slider.value); });
