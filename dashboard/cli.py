@@ -251,6 +251,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
     gazetteer = read_places(Path(args.geodata) / "places.csv")
     report = merge_candidates(args.candidates, args.into or args.events, gazetteer, dry_run=args.dry_run)
     print(report.summary(), file=sys.stderr)
+    if args.dry_run:  # a check before the real merge: any refusal fails it
+        return 1 if report.invalid else 0
     return 0 if report.added or not report.invalid else 1
 
 

@@ -309,6 +309,19 @@ def test_ingest_then_merge_adds_a_reviewed_event(cli, ingested):
     assert len(events.read_text(encoding="utf-8")) > len(before)
 
 
+def test_merge_dry_run_says_what_it_would_add_and_fails_on_any_refusal(cli, ingested):
+    events, candidates, document = ingested
+    before = events.read_bytes()
+    result = cli("merge", candidates, "--into", events, "--dry-run", check=False)
+    # Of the two candidates the Kingsbury bombing would be added, the Ashford capture is refused.
+    assert "Would add 1 event" in result.stderr and "conflicts with the record" in result.stderr
+    assert result.returncode == 1
+    keep(candidates, document, "kingsbury")
+    result = cli("merge", candidates, "--into", events, "--dry-run")
+    assert result.returncode == 0 and "Would add 1 event" in result.stderr
+    assert events.read_bytes() == before and not list(events.parent.glob("*.bak"))
+
+
 def test_merge_refuses_a_change_the_record_contradicts(cli, ingested):
     """Ashford taken from IS on 20 June 2016 would make the record's 26 June recapture start from Iraq."""
     events, candidates, document = ingested

@@ -56,6 +56,8 @@ class MergeReport:
     Skipped 1 duplicate: b duplicates b-old
     Not added, 1 problem:
       c.yaml:9: candidates[2].place: unknown place 'x'
+    >>> print(MergeReport(added=["a-2"], dry_run=True).summary())
+    Would add 1 event: a-2
     """
 
     added: list[str] = field(default_factory=list)
@@ -64,11 +66,14 @@ class MergeReport:
     renamed: list[tuple[str, str]] = field(default_factory=list)
     #: The backup of the events file made before writing (``None`` when nothing was written).
     backup: Path | None = None
+    #: Nothing was written: ``added`` is what a real merge would add.
+    dry_run: bool = False
 
     def summary(self) -> str:
         """A few plain lines for the command line or the app."""
-        lines = [f"Added {_count(len(self.added), 'event')}: {', '.join(self.added)}" if self.added
-                 else "Nothing added"]
+        verb = "Would add" if self.dry_run else "Added"
+        lines = [f"{verb} {_count(len(self.added), 'event')}: {', '.join(self.added)}" if self.added
+                 else ("Nothing would be added" if self.dry_run else "Nothing added")]
         if self.backup is not None:
             lines.append(f"Backup of the previous file: {self.backup}")
         if self.renamed:
@@ -126,7 +131,7 @@ def merge_into(candidates: Iterable[Mapping[str, Any]], events_path: Path | str,
     events_path = Path(events_path)
     original, text = read_file(events_path)
     top, record = _parse_valid(text, str(events_path), gazetteer)
-    report = MergeReport()
+    report = MergeReport(dry_run=dry_run)
     rejected: list[tuple[int, str]] = []  # (candidate's position, message)
     pending = _screen(list(candidates), top, record, origin, window_days, report, rejected)
     layout = Layout.of(text, record) if pending else None
