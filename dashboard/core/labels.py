@@ -1,6 +1,7 @@
 """Which places get a name on the map, and from which zoom on.
 
-Big cities are named at every zoom; towns whose control is recorded (the
+Big cities and the cities the war is told by (:data:`WAR_CITIES`) are named at every zoom; towns
+whose control is recorded (the
 campaign's Fallujahs and Manbijs) from one zoom in; the other recorded places
 from two zooms in.  A label is dropped when a higher-ranked label already sits
 within ``spacing_km``: a city's districts (New Mosul, Sadr City) would otherwise
@@ -11,9 +12,9 @@ Examples
 >>> from dashboard.core.places import Place
 >>> places = [Place("mosul", "Mosul", None, (), 36.34, 43.13, "IQ", "Nineveh", 1_683_000),
 ...           Place("new-mosul", "New Mosul", None, (), 36.36, 43.12, "IQ", "Nineveh", 2_000_000),
-...           Place("tal-afar", "Tal Afar", None, (), 36.37, 42.45, "IQ", "Nineveh", 90_000)]
->>> [(label.place.id, label.rank) for label in map_labels(places, recorded={"mosul", "tal-afar"})]
-[('mosul', 1), ('tal-afar', 2)]
+...           Place("bashiqa", "Bashiqa", None, (), 36.45, 43.35, "IQ", "Nineveh", 40_000)]
+>>> [(label.place.id, label.rank) for label in map_labels(places, recorded={"mosul", "bashiqa"})]
+[('mosul', 1), ('bashiqa', 2)]
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ from dashboard.core.places import Place
 
 CITY_POPULATION = 1_000_000
 TOWN_POPULATION = 30_000
+#: The cities the war is told by, named at every zoom like the big cities: the names an analyst looks for
+#: first on any map of it (ISW's, Wikipedia's), whatever their size.
+WAR_CITIES = frozenset({"raqqa", "mosul", "deir-ez-zor", "palmyra", "ramadi", "fallujah", "kobani", "tikrit",
+                        "tal-afar", "manbij"})
 #: Zoom from which labels of each rank show in the web map.
 RANK_MIN_ZOOM = {1: 0, 2: 7, 3: 8}
 
@@ -41,8 +46,9 @@ class Label:
 
 
 def rank_of(place: Place, recorded: Collection[str]) -> int | None:
-    """1 for big cities, 2 for recorded towns, 3 for other recorded places, ``None`` otherwise."""
-    if place.population >= CITY_POPULATION:
+    """1 for big cities and the war's cities, 2 for recorded towns, 3 for other recorded places, ``None``
+    otherwise."""
+    if place.population >= CITY_POPULATION or place.id in WAR_CITIES:
         return 1
     if place.id in recorded:
         return 2 if place.population >= TOWN_POPULATION else 3
