@@ -164,7 +164,15 @@ def map_reported() -> None:
 
 # --- page -------------------------------------------------------------------------------------
 
+#: The map fills the window below the Share and Download row (the iframe's own height is a fallback).
+PAGE_STYLE = """<style>
+iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 9.5rem) !important; min-height: 360px;}
+[data-testid="stMainBlockContainer"] {padding-top: 2.5rem;}
+</style>"""
+
+
 def main() -> None:
+    st.html(PAGE_STYLE)
     sources = (str(paths.EVENTS), str(paths.GEODATA))
     try:
         model = load_model(*sources)

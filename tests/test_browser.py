@@ -177,6 +177,21 @@ def test_dragging_the_slider_redraws_the_map_frame_by_frame(session):
     assert moved["date"] == moved["slider"]
 
 
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_map_fills_the_window(map_page, size):
+    page = map_page.page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    try:
+        map_page.goto("", DEFAULT.isoformat())
+        frame = page.locator(browser.MAP_IFRAME).bounding_box()
+        inner = map_page.in_map("(w) => { const s = w.map.getSize(); return [s.x, s.y]; }")
+        assert inner == [round(frame["width"]), round(frame["height"])]  # Leaflet fills its frame
+        assert frame["y"] + frame["height"] <= size[1]  # the whole map is on screen ...
+        assert frame["height"] >= 0.75 * size[1] and frame["width"] >= 0.6 * size[0]  # ... and most of it
+    finally:
+        page.set_viewport_size(browser.VIEWPORT)
+
+
 def test_deep_link_opens_on_its_date(map_page):
     state = map_page.goto(f"?date={DEEP_LINK.isoformat()}", DEEP_LINK.isoformat())
     assert stamp_shows(state, DEEP_LINK), state["stamp_text"]

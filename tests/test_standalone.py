@@ -339,3 +339,20 @@ def test_a_drag_redraws_every_frame(chromium, page_2016, tmp_path):
     assert page.evaluate("document.getElementById('fl-slider').getAttribute('list')") == "fl-ticks"
     assert foreign == [] and problems == []
     page.context.close()
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_legend_starts_folded_and_the_player_fits(chromium, page_synthetic, tmp_path):
+    path = tmp_path / "map.html"
+    path.write_text(page_synthetic, encoding="utf-8")
+    context = chromium.new_context(offline=True, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_selector("[data-engine=ready]", state="attached")
+    legend = page.locator(".fl-legend")
+    assert legend.get_attribute("open") is None
+    page.locator(".fl-legend summary").click()
+    assert legend.get_attribute("open") is not None
+    player = page.locator(".fl-player").bounding_box()
+    assert player["x"] >= 0 and player["x"] + player["width"] <= 390  # the controls are within reach
+    context.close()

@@ -95,7 +95,9 @@ def legend_html(factions: dict[str, tuple[str, str]], comparison: bool = True) -
     ]
     if comparison:
         rows.append(row(fill("#9e9e9e", "border:1.5px dashed #000"), "changed hands since comparison date"))
-    return '<div class="fl-legend"><b>Control</b>' + "".join(rows) + "</div>"
+    # A <details> box: the legend folds away to its title (closed from the start on a small map).
+    return ('<details class="fl-legend" open><summary><b>Control</b></summary>' + "".join(rows)
+            + "</details>")
 
 
 def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),

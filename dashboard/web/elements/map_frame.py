@@ -28,10 +28,14 @@ class MapFrame(LiteralMacroElement):
               border: 1px solid rgba(0,0,0,.35);}
 .fl-legend .fl-line {height: 0; border: 0; border-top: 3px solid; margin-top: -2px;}
 .fl-legend .fl-dot {width: 9px; height: 9px; border-radius: 50%;}
+.fl-legend summary {cursor: pointer;}
 .fl-label {white-space: nowrap; font: 600 11px system-ui, sans-serif; color: #111;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
 .fl-label.fl-rank-1 {font-size: 13px;}
 .leaflet-control-attribution {font-size: 10px;}
+/* The map fills its frame (the app sizes the frame to the window). */
+html, body {height: 100%; margin: 0;}
+.folium-map, .leaflet-container {height: 100vh !important;}
 {% for rank, zoom in this.rank_zoom %}{% for z in range(0, zoom) %}
 [data-zoom="{{ z }}"] .fl-rank-{{ rank }} {display: none;}{% endfor %}{% endfor %}
 </style>
@@ -52,6 +56,10 @@ class MapFrame(LiteralMacroElement):
   box("bottomright", {{ this.legend_html | tojson }});
   map.attributionControl.setPrefix({{ this.prefix | tojson }});
   map.attributionControl.addAttribution({{ this.attribution | tojson }});
+  window.addEventListener("resize", function () { map.invalidateSize(); });
+  // On a small map (a phone, a narrow window) the legend starts folded, so it covers no land.
+  var legend = map.getContainer().querySelector(".fl-legend");
+  if (legend && (map.getSize().x < 700 || map.getSize().y < 500)) legend.removeAttribute("open");
   function showZoom() { map.getContainer().setAttribute("data-zoom", map.getZoom()); }
   map.on("zoomend", showZoom);
   showZoom();
