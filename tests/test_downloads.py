@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -29,8 +30,8 @@ def files(synthetic_model) -> dict[str, bytes]:
 
 def test_one_file_of_each_kind_named_by_date(synthetic_model):
     downloads = view_downloads(synthetic_model, VIEW)
-    stems = [f"frontlines-2016-07-15.{ext}" for ext in ("png", "pdf", "geojson", "kml", "csv")]
-    assert [d.file_name for d in downloads] == [*stems, "frontlines.html"]
+    assert [d.file_name for d in downloads] == [f"frontlines-2016-07-15.{ext}"
+                                                for ext in ("png", "pdf", "geojson", "kml", "csv", "html")]
     assert [d.mime for d in downloads] == ["image/png", "application/pdf", "application/geo+json",
                                            "application/vnd.google-earth.kml+xml", "text/csv", "text/html"]
 
@@ -64,3 +65,6 @@ def test_standalone_page_opens_on_the_views_date(files, synthetic_model):
     page = files["html"].decode()
     assert "<script src=" not in page
     assert f'"opening": "{VIEW.date.isoformat()}"' in page
+    # ... and on the view's extent and filters.
+    assert re.search(r"center: \[33\.55, 42\.54\],[^}]*\"zoom\": 9,", page)
+    assert '"shown": {"factions": ["iraq", "isis"], "types": ["capture"]}' in page

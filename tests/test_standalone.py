@@ -356,3 +356,21 @@ def test_on_a_phone_the_legend_starts_folded_and_the_player_fits(chromium, page_
     player = page.locator(".fl-player").bounding_box()
     assert player["x"] >= 0 and player["x"] + player["width"] <= 390  # the controls are within reach
     context.close()
+
+
+@pytest.mark.browser
+def test_a_page_made_for_a_view_opens_on_its_extent_and_filters(chromium, model, tmp_path):
+    path = tmp_path / "view.html"
+    path.write_text(standalone_html(model, START, END, opening=LATER, home=(36.34, 43.13, 9),
+                                    factions=["isis"], types=["capture"]), encoding="utf-8")
+    page, foreign, problems = open_offline(chromium, path)
+    state = page.evaluate(STATE_JS)
+    assert state["date"] == LATER.isoformat() and set(state["fills"]) == {"isis"}
+    view = page.evaluate("() => { const m = window.frontlinesEngine.map, c = m.getCenter();"
+                         " return [c.lat, c.lng, m.getZoom()]; }")
+    assert view == [36.34, 43.13, 9]
+    shown = page.evaluate("() => { const e = window.frontlinesEngine;"
+                          " return e.shownEvents.map(i => e.data.events[i]); }")
+    assert shown and all(e["type"] == "capture" and "isis" in (e["from"], e["to"]) for e in shown)
+    assert foreign == [] and problems == []
+    page.context.close()

@@ -60,8 +60,9 @@ def view_downloads(model: ControlModel, view: View) -> list[Download]:
         from dashboard.web.standalone import standalone_html  # Folium: only when asked for
 
         record = model.record
-        return standalone_html(model, record.start, record.end, window=view.window,
-                               opening=view.date).encode("utf-8")
+        return standalone_html(model, record.start, record.end, window=view.window, opening=view.date,
+                               home=(view.lat, view.lon, view.zoom), factions=view.factions,
+                               types=view.types, layers=view.layers).encode("utf-8")
 
     return [
         Download("Map (PNG)", f"{stem}.png", "image/png", static("png")),
@@ -69,5 +70,5 @@ def view_downloads(model: ControlModel, view: View) -> list[Download]:
         Download("GeoJSON", f"{stem}.geojson", "application/geo+json", data("geojson")),
         Download("KML", f"{stem}.kml", "application/vnd.google-earth.kml+xml", data("kml")),
         Download("CSV", f"{stem}.csv", "text/csv", data("csv")),
-        Download("Interactive map (HTML)", "frontlines.html", "text/html", page),
+        Download("Interactive map (HTML)", f"{stem}.html", "text/html", page),
     ]

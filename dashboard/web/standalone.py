@@ -28,6 +28,7 @@ import base64
 import datetime as dt
 import html
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +44,16 @@ LEAFLET_DIR = paths.STATIC / f"leaflet-{LEAFLET_VERSION}"
 
 def standalone_html(model: ControlModel, start: dt.date, end: dt.date, *, title: str | None = None,
                     window: int = features.DEFAULT_EVENT_WINDOW_DAYS, geodata: Path = paths.GEODATA,
-                    opening: dt.date | None = None) -> str:
+                    opening: dt.date | None = None, home: tuple[float, float, int] | None = None,
+                    factions: Sequence[str] | None = None, types: Sequence[str] | None = None,
+                    layers: Sequence[str] | None = None) -> str:
     """The complete HTML page of an interactive map from ``start`` to ``end`` (inclusive).
 
     ``window``: days of events shown up to the slider's date; ``opening``: the date the page opens
-    on (default ``start``; a ``#YYYY-MM-DD`` in the address wins).  Raises :class:`ValueError` if
-    the range is empty or not within the record, or ``opening`` is outside it.
+    on (default ``start``; a ``#YYYY-MM-DD`` in the address wins); ``home``: the (lat, lon, zoom) it
+    opens on (default: the theatre); ``factions``, ``types``, ``layers``: what it shows (default:
+    all), as the app's view does.  Raises :class:`ValueError` if the range is empty or not within the
+    record, or ``opening`` is outside it.
 
     >>> page = standalone_html(small_model, dt.date(2017, 1, 1), dt.date(2017, 12, 31))
     >>> "https://unpkg" in page or "<script src=" in page
@@ -63,13 +68,17 @@ def standalone_html(model: ControlModel, start: dt.date, end: dt.date, *, title:
     if window < 0:
         raise ValueError(f"the event window must be 0 days or more, not {window}")
     title = title or f"frontlines: control from {start.isoformat()} to {end.isoformat()}"
-    factions = mapview.faction_legend(record)
     labels = map_labels(model.places, model.leading_places)
-    fmap = mapview.base_map(geodata, labels, factions, comparison=False)  # the page never compares dates
+    legend = mapview.faction_legend(record)
+    where = {"home": home} if home else {}
+    fmap = mapview.base_map(geodata, labels, legend, comparison=False, **where)  # never compares dates
     inline_leaflet(fmap)
     fmap.get_root().title = html.escape(title)
     data = mapview.engine_data(model, start, end, window)
-    TimeEngine(data, (opening or start).isoformat(), title=title, settle="hash").add_to(fmap)
+    shown = {"factions": list(factions) if factions is not None else None,
+             "types": list(types) if types is not None else None}
+    TimeEngine(data, (opening or start).isoformat(), title=title, settle="hash",
+               layers=list(layers) if layers is not None else None, shown=shown).add_to(fmap)
     return fmap.get_root().render()
 
 

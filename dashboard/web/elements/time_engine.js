@@ -103,7 +103,7 @@
   };
 
   TimeEngine.prototype.command = function (command) {
-    // What the page asks for (TimeEngine.command in time_engine.py): filters, layers, event window
+    // What the page asks for (EngineCommand in time_engine.py): filters, layers, event window
     // and comparison date whenever they change, and a date to go to once per nonce.
     var redraw = false;
     var filter = {factions: command.factions || null, types: command.types || null};

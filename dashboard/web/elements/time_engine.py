@@ -35,7 +35,8 @@ class TimeEngine(LiteralMacroElement):
 
     ``source``: the record (:func:`mapview.engine_data`) inline, or the URL to fetch it from;
     ``opening``: the ISO date to open on (a ``#YYYY-MM-DD`` in the address wins with
-    ``settle="hash"``); ``title``: a line above the slider (escaped here).
+    ``settle="hash"``); ``title``: a line above the slider (escaped here); ``layers`` and ``shown``
+    (``{"factions": [...], "types": [...]}``): what the map shows from the start.
     """
 
     _template = Template("""
@@ -83,6 +84,9 @@ class TimeEngine(LiteralMacroElement):
     });
     window.frontlinesEngine = engine;
     window.frontlinesPlayer = player;
+    if (options.shown.factions || options.shown.types) {
+      engine.command({factions: options.shown.factions, types: options.shown.types});
+    }
     if (window.__flCommand) engine.command(window.__flCommand);  // sent before the record arrived
     var asked = options.settle === "hash" ? /^#(\\d{4}-\\d{2}-\\d{2})$/.exec(location.hash) : null;
     var opening = engine.dayOf(asked ? asked[1] : options.opening);
@@ -99,7 +103,8 @@ class TimeEngine(LiteralMacroElement):
 """)
 
     def __init__(self, source: dict[str, Any] | str, opening: str, *, title: str | None = None,
-                 settle: str = "hash", layers: list[str] | None = None, settle_ms: int = 300):
+                 settle: str = "hash", layers: list[str] | None = None, settle_ms: int = 300,
+                 shown: dict[str, list[str] | None] | None = None):
         super().__init__()
         self._name = "TimeEngine"
         self.engine_js = _script_safe(ENGINE_JS.read_text(encoding="utf-8"))
@@ -108,7 +113,9 @@ class TimeEngine(LiteralMacroElement):
         self.report_name = REPORT_NAME
         self.date_tag = DATE_TAG
         self.options = {"opening": opening, "settle": settle, "settle_ms": settle_ms,
-                        "layers": layers or ["areas", "fronts", "places", "events"]}
+                        "layers": layers or ["areas", "fronts", "places", "events"],
+                        # The factions and event types shown from the start (None: all).
+                        "shown": shown or {}}
         speeds = "".join(f'<option value="{value}"{" selected" if value == "7" else ""}>'
                          f'{html.escape(text)}</option>' for value, text in SPEEDS.items())
         heading = f'<div class="fl-title">{html.escape(title)}</div>' if title else ""
