@@ -103,6 +103,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         found = features.history_features(model, start, end, args.window)
     else:
         found = features.date_features(model, _check_in_range(model, args.date, "--date"), args.window)
+    frame = _frame(args, model)
+    if frame is not None:  # the frame a snapshot with the same --focus or --bbox draws
+        found = features.within(found, frame.lonlat_outline())
     write_output(formats.render(found, args.format, model.record.colours), args.out)
     return 0
 
@@ -311,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", type=parse_date, help="history end (default: record end)")
     p.add_argument("--format", default="geojson", choices=("geojson", "kml", "csv"))
     p.add_argument("--window", type=int, default=30, help="days of events up to the date (default: 30)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--focus", help="only the square a snapshot --focus draws around a place")
+    where.add_argument("--bbox", type=parse_bbox, help="only what lies within W,S,E,N (degrees)")
     p.add_argument("--out", help="output file (default: stdout)")
     p.set_defaults(func=cmd_export)
 

@@ -353,3 +353,35 @@ def test_ingest_refuses_other_file_types(cli, tmp_path):
 def synthetic_recorded() -> set[str]:
     return {"westbrook", "northmere", "ferrygate", "redfield-airbase", "bridgeport", "ashford", "brampton",
             "kingsbury"}
+
+
+#: The eastern country of the synthetic world (x 0..200 km), in degrees.
+BBOX_EAST = "42.0,32.9,44.4,35.0"
+
+
+def test_export_takes_the_frame_a_snapshot_would_draw(cli, tmp_path):
+    """--focus and --bbox cut the export to the map a snapshot with the same option draws."""
+    whole = json.loads(cli("export", "--date", "2016-07-15").stdout)["features"]
+    bbox = json.loads(cli("export", "--date", "2016-07-15", "--bbox", BBOX_EAST).stdout)["features"]
+    focus = json.loads(cli("export", "--date", "2016-07-15", "--focus", "Ashford").stdout)["features"]
+    west, south, east, north = (float(v) for v in BBOX_EAST.split(","))
+    for cut in (bbox, focus):
+        assert 0 < len(cut) < len(whole)
+    for f in bbox:
+        xs, ys = zip(*_coordinates(f["geometry"]), strict=True)
+        assert west - 1e-4 <= min(xs) and max(xs) <= east + 1e-4 and south - 1e-4 <= min(ys)
+        assert max(ys) <= north + 1e-4
+    assert "ashford" in {f["properties"].get("id") for f in focus}
+    assert "northmere" not in {f["properties"].get("id") for f in focus}
+    result = cli("export", "--date", "2016-07-15", "--focus", "Atlantis", check=False)
+    assert result.returncode == 2 and "--focus" in result.stderr
+
+
+def _coordinates(geometry: dict) -> list[tuple[float, float]]:
+    def walk(c):
+        if isinstance(c[0], (int, float)):
+            yield (c[0], c[1])
+        else:
+            for part in c:
+                yield from walk(part)
+    return list(walk(geometry["coordinates"]))

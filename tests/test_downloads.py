@@ -47,15 +47,27 @@ def test_static_map_covers_what_the_screen_shows(files):
     assert frame.width_km == pytest.approx(254.8, rel=0.01)
 
 
-def test_data_files_hold_the_views_factions_and_event_types(files):
-    features = [f["properties"] for f in json.loads(files["geojson"])["features"]]
+def test_data_files_hold_the_views_factions_event_types_and_extent(files, synthetic_model):
+    collection = json.loads(files["geojson"])["features"]
+    features = [f["properties"] for f in collection]
     areas = {p["faction"] for p in features if p["kind"] == "area"}
     assert areas == {"iraq", "isis", "unclaimed"}  # the land nobody claims stays, as on the map
-    # The 30 days up to the date: two captures, each with IS on one side.
+    # The 30 days up to the date had two captures with IS on one side: Ashford's, in the view, and
+    # Northmere's, 200 km west of it, outside.
     events = [p["id"] for p in features if p["kind"] == "event"]
-    assert events == ["ashford-2016-06-26", "northmere-2016-06-28"]
-    assert {p["id"] for p in features if p["kind"] == "place"} == {
-        "ferrygate", "redfield-airbase", "bridgeport", "ashford", "brampton", "kingsbury", "new-kingsbury"}
+    assert events == ["ashford-2016-06-26"]
+    frame = staticmap.Frame.web_view(VIEW.lat, VIEW.lon, VIEW.zoom, SCREEN_PX)
+    inside = {p.id for p in synthetic_model.places
+              if frame.x0 < to_projected(p.lon, p.lat)[0] < frame.x1
+              and frame.y0 < to_projected(p.lon, p.lat)[1] < frame.y1}
+    shown = {p["id"] for p in features if p["kind"] == "place"}
+    assert shown and shown <= inside and "northmere" not in shown
+    # Areas are cut to the view.
+    lons = [x for f in collection if f["properties"]["kind"] == "area"
+            for ring in f["geometry"]["coordinates"] for x, _ in (ring if f["geometry"]["type"] == "Polygon"
+                                                                   else [c for r in ring for c in r])]
+    west_edge = frame.lonlat_outline().bounds[0]
+    assert min(lons) >= west_edge - 1e-4
     rows = list(csv.DictReader(io.StringIO(files["csv"].decode())))
     assert sorted({r["kind"] for r in rows}) == ["area", "event", "front_line", "place"]
     assert ET.fromstring(files["kml"]).tag.endswith("kml")

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import mapping
+from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.core.areas import Area, FrontLine, Snapshot
@@ -205,6 +205,42 @@ def select(features: Iterable[Feature], factions: Collection[str] | None = None,
             keep = True
         if keep:
             out.append(f)
+    return out
+
+
+def within(features: Iterable[Feature], area: BaseGeometry) -> list[Feature]:
+    """The features inside ``area`` (WGS84): areas, front lines and changed land cut to it, points in it.
+
+    A date's export of one view holds what the view shows, with areas' ``area_km2`` left as the
+    whole area's (the cut is for drawing; the figure is the faction's area there, not the view's).
+
+    >>> import shapely
+    >>> ring = [[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]
+    >>> square = {"type": "Feature", "properties": {"kind": "area"},
+    ...           "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    >>> point = {"type": "Feature", "properties": {"kind": "place"},
+    ...          "geometry": {"type": "Point", "coordinates": [5, 5]}}
+    >>> [f["geometry"]["type"] for f in within([square, point], shapely.box(1, 1, 3, 3))]
+    ['Polygon']
+    """
+    shapely.prepare(area)
+    out = []
+    for f in features:
+        geometry = shape(f["geometry"])
+        if geometry.geom_type == "Point":
+            if area.contains(geometry):
+                out.append(f)
+            continue
+        # Only the parts of the feature's own kind: a cut polygon can also leave edges and corners.
+        try:
+            cut = shapely.intersection(geometry, area)
+        except shapely.errors.GEOSException:  # coordinates rounded for output can cross: mend, then cut
+            cut = shapely.intersection(shapely.make_valid(geometry), area)
+        parts = [p for p in shapely.get_parts(cut)
+                 if not p.is_empty and shapely.get_dimensions(p) == shapely.get_dimensions(geometry)]
+        if parts:
+            cut = shapely.union_all(parts) if len(parts) > 1 else parts[0]
+            out.append({**f, "geometry": mapping(shapely.set_precision(cut, 10 ** -_DECIMALS))})
     return out
 
 

@@ -110,6 +110,10 @@ class Frame:
         w, h = size_px[0] * metres_per_px / 2, size_px[1] * metres_per_px / 2
         return cls(x - w, y - h, x + w, y + h)
 
+    def lonlat_outline(self) -> shapely.Polygon:
+        """The frame as a longitude/latitude polygon (its sides follow the projection's curve)."""
+        return geography.unproject(shapely.box(self.x0, self.y0, self.x1, self.y1).segmentize(10_000))
+
     @classmethod
     def from_bbox(cls, west: float, south: float, east: float, north: float,
                   geodata: Path = paths.GEODATA) -> Frame:

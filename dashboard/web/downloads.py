@@ -53,6 +53,9 @@ def view_downloads(model: ControlModel, view: View) -> list[Download]:
         def make() -> bytes:
             shown = features.select(features.date_features(model, view.date, view.window), view.factions,
                                     view.types)
+            # What the view shows: the same frame as the static map's.
+            shown = features.within(shown, staticmap.Frame.web_view(view.lat, view.lon, view.zoom,
+                                                                    SCREEN_PX).lonlat_outline())
             return formats.render(shown, fmt, model.record.colours).encode("utf-8")
         return make
 
