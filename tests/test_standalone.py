@@ -162,9 +162,10 @@ def wait_for_date(page: Any, date: dt.date) -> None:
     page.wait_for_function(f"() => document.getElementById('fl-stamp').dataset.date === {date.isoformat()!r}")
 
 
-def open_offline(chromium: Any, path: Path, fragment: str = "") -> tuple[Any, list[str], list[str]]:
+def open_offline(chromium: Any, path: Path, fragment: str = "",
+                 viewport: dict[str, int] = browser.VIEWPORT) -> tuple[Any, list[str], list[str]]:
     """(page on the file, requests that were not for a file, uncaught errors and dialogs)."""
-    context = chromium.new_context(offline=True, viewport=browser.VIEWPORT)
+    context = chromium.new_context(offline=True, viewport=viewport)
     foreign: list[str] = []
     problems: list[str] = []
 
@@ -345,17 +346,15 @@ def test_a_drag_redraws_every_frame(chromium, page_2016, tmp_path):
 def test_on_a_phone_the_legend_starts_folded_and_the_player_fits(chromium, page_synthetic, tmp_path):
     path = tmp_path / "map.html"
     path.write_text(page_synthetic, encoding="utf-8")
-    context = chromium.new_context(offline=True, viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto(path.as_uri())
-    page.wait_for_selector("[data-engine=ready]", state="attached")
+    page, foreign, problems = open_offline(chromium, path, viewport={"width": 390, "height": 844})
     legend = page.locator(".fl-legend")
     assert legend.get_attribute("open") is None
     page.locator(".fl-legend summary").click()
     assert legend.get_attribute("open") is not None
     player = page.locator(".fl-player").bounding_box()
     assert player["x"] >= 0 and player["x"] + player["width"] <= 390  # the controls are within reach
-    context.close()
+    assert foreign == [] and problems == []
+    page.context.close()
 
 
 @pytest.mark.browser
