@@ -195,20 +195,17 @@ def engine_layer(command: EngineCommand, highlight: dict[str, Any] | None = None
 
 
 def control_layers(features: list[dict[str, Any]], colours: dict[str, str], *,
-                   layers: Collection[str] = links.DEFAULT_LAYERS, highlight: dict[str, Any] | None = None,
-                   into: ControlLayers | None = None) -> ControlLayers:
+                   layers: Collection[str] = links.DEFAULT_LAYERS,
+                   highlight: dict[str, Any] | None = None) -> ControlLayers:
     """A date's styled, escaped layers (``features`` as ``features.state_features`` gives them, with events
-    and changed land), added to ``into`` or a new one.
-
-    Adding several dates' features to one :class:`ControlLayers` shares its style table among them.
-    """
+    and changed land) as one :class:`ControlLayers`; ``highlight``: a place feature to ring."""
     def colour(faction: str) -> str:
         return colours.get(faction, UNKNOWN_COLOUR)
 
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for f in features:
         by_kind.setdefault(f["properties"]["kind"], []).append(f)
-    parts = into if into is not None else ControlLayers()
+    parts = ControlLayers()
     if "areas" in layers:
         areas = [f for f in by_kind.get("area", []) if f["properties"]["faction"] != UNCLAIMED]
         parts.add("areas", areas, _area_tip, lambda p: _area_style(p, colour(p["faction"])),

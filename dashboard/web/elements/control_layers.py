@@ -1,4 +1,7 @@
-"""A date's control areas, front lines, places and events, drawn by one small Leaflet script."""
+"""GeoJSON layers drawn by one small Leaflet script: a searched place's ring on the app's map, and the
+naive baseline's date (bench/naive_app.py).
+
+The app's and the standalone page's dates are drawn by the time engine (:mod:`.time_engine`)."""
 
 from __future__ import annotations
 
@@ -23,8 +26,7 @@ class ControlLayers(LiteralMacroElement):
 ({{ this.draw_js }})({{ this._parent.get_name() }}, {{ this.styles | tojson }}, {{ this.parts | tojson }});
 {% endmacro %}
 """)
-    #: ``draw(group, styles, parts)``: adds the parts to a Leaflet layer group (also used by
-    #: :mod:`dashboard.web.standalone`, which draws parts chosen in the browser).
+    #: ``draw(group, styles, parts)``: adds the parts to a Leaflet layer group.
     draw_js = """function (group, styles, parts) {
   parts.forEach(function (part) {
     group.addLayer(L.geoJson({type: "FeatureCollection", features: part.features}, {
