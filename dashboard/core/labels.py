@@ -30,9 +30,10 @@ from dashboard.core.places import Place
 CITY_POPULATION = 1_000_000
 TOWN_POPULATION = 30_000
 #: The cities the war is told by, named at every zoom like the big cities: the names an analyst looks for
-#: first on any map of it (ISW's, Wikipedia's), whatever their size.
-WAR_CITIES = frozenset({"raqqa", "mosul", "deir-ez-zor", "palmyra", "ramadi", "fallujah", "kobani", "tikrit",
-                        "tal-afar", "manbij"})
+#: first on any map of it (ISW's, Wikipedia's), whatever their size.  Fallujah is not among them: at the
+#: opening zoom its name would print over Ramadi's and Baghdad's, 50 km either side; it shows one zoom in.
+WAR_CITIES = frozenset({"raqqa", "mosul", "deir-ez-zor", "palmyra", "ramadi", "kobani", "tikrit", "tal-afar",
+                        "manbij"})
 #: Zoom from which labels of each rank show in the web map.
 RANK_MIN_ZOOM = {1: 0, 2: 7, 3: 8}
 
