@@ -156,3 +156,15 @@ def test_a_searched_village_is_ringed_though_the_map_draws_only_recorded_places(
     (parts,) = [child for child in layer._children.values() if isinstance(child, ControlLayers)]
     (ring,) = [part for part in parts.parts if part["name"] == "highlight"]
     assert ring["features"][0]["geometry"] == village["geometry"]
+
+
+def test_country_names_for_syria_iraq_and_their_larger_neighbours():
+    from dashboard.core import geography
+    from dashboard.web.elements import CountryNames
+
+    names = {name: focus for name, _, _, focus in CountryNames(geography.countries()).names}
+    assert names["Syria"] and names["Iraq"] and not names["Turkey"]
+    assert {"Jordan", "Saudi Arabia", "Iran"} <= set(names)
+    assert not {"Lebanon", "Israel", "Palestine", "Kuwait"} & set(names)  # too small to name at this scale
+    page = mapview.base_map(labels=[]).get_root().render()
+    assert '"Syria"' in page and "fl-country" in page

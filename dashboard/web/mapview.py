@@ -46,6 +46,7 @@ from dashboard.web.elements import (
     BaseGeography,
     CityLabels,
     ControlLayers,
+    CountryNames,
     EngineCommand,
     MapFrame,
     OfflineMap,
@@ -121,6 +122,7 @@ def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
             folium.TileLayer(url, attr=attribution, name=name).add_to(fmap)
     sources: dict[str, Any] = dict(geography_urls) if geography_urls else base_geography(geodata)
     BaseGeography(sources, transparent=bool(tiles)).add_to(fmap)
+    CountryNames(geography.countries(geodata)).add_to(fmap)
     CityLabels(labels).add_to(fmap)
     MapFrame(legend_html(factions or {}, comparison)).add_to(fmap)
     return fmap
