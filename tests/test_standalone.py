@@ -162,6 +162,13 @@ def wait_for_date(page: Any, date: dt.date) -> None:
     page.wait_for_function(f"() => document.getElementById('fl-stamp').dataset.date === {date.isoformat()!r}")
 
 
+def open_text(chromium: Any, path: Path, text: str, fragment: str = "",
+              viewport: dict[str, int] = browser.VIEWPORT) -> tuple[Any, list[str], list[str]]:
+    """Write a page to ``path`` and open it as :func:`open_offline` does."""
+    path.write_text(text, encoding="utf-8")
+    return open_offline(chromium, path, fragment, viewport)
+
+
 def open_offline(chromium: Any, path: Path, fragment: str = "",
                  viewport: dict[str, int] = browser.VIEWPORT) -> tuple[Any, list[str], list[str]]:
     """(page on the file, requests that were not for a file, uncaught errors and dialogs)."""
@@ -199,9 +206,7 @@ def assert_drawn_as_the_core_says(state: dict[str, Any], date: dt.date, colours:
 
 @pytest.mark.browser
 def test_the_file_works_offline_and_the_slider_redraws_it(chromium, page_2016, model, tmp_path):
-    path = tmp_path / "map.html"
-    path.write_text(page_2016, encoding="utf-8")
-    page, foreign, problems = open_offline(chromium, path)
+    page, foreign, problems = open_text(chromium, tmp_path / "map.html", page_2016)
     colours = model.record.colours
 
     first = page.evaluate(STATE_JS)
@@ -248,10 +253,8 @@ def test_the_file_works_offline_and_the_slider_redraws_it(chromium, page_2016, m
 
 @pytest.mark.browser
 def test_a_date_in_the_fragment_opens_there_and_hostile_text_stays_text(chromium, hostile_model, tmp_path):
-    path = tmp_path / "hostile.html"
     page_text = standalone_html(hostile_model, dt.date(2014, 1, 1), dt.date(2014, 3, 31))
-    path.write_text(page_text, encoding="utf-8")
-    page, foreign, problems = open_offline(chromium, path, "#2014-01-10")
+    page, foreign, problems = open_text(chromium, tmp_path / "hostile.html", page_text, "#2014-01-10")
     assert page.evaluate(STATE_JS)["date"] == "2014-01-10"
     text = page.evaluate("""() => { const e = window.frontlinesEngine;
       const i = e.data.events.findIndex(x => x.id === 'fallujah-2014-01-04');
@@ -265,9 +268,8 @@ def test_a_date_in_the_fragment_opens_there_and_hostile_text_stays_text(chromium
 
 @pytest.mark.browser
 def test_a_page_made_to_open_on_a_date_opens_there(chromium, model, tmp_path):
-    path = tmp_path / "opening.html"
-    path.write_text(standalone_html(model, START, dt.date(2016, 12, 31), opening=LATER), encoding="utf-8")
-    page, foreign, problems = open_offline(chromium, path)
+    page_text = standalone_html(model, START, dt.date(2016, 12, 31), opening=LATER)
+    page, foreign, problems = open_text(chromium, tmp_path / "opening.html", page_text)
     state = page.evaluate(STATE_JS)
     assert state["date"] == LATER.isoformat() and state["slider"] == str((LATER - START).days)
     assert foreign == [] and problems == []
@@ -288,9 +290,7 @@ def test_the_browser_draws_what_the_core_decodes(chromium, synthetic_model, page
     The synthetic world has besieged and contested land, pockets and an epoch of every kind."""
     page_text = page_2016 if whole else standalone_html(synthetic_model, synthetic_model.record.start,
                                                         synthetic_model.record.end)
-    path = tmp_path / "map.html"
-    path.write_text(page_text, encoding="utf-8")
-    page, foreign, problems = open_offline(chromium, path)
+    page, foreign, problems = open_text(chromium, tmp_path / "map.html", page_text)
     data = page_data(page_text)
     days = sorted({d for e in data["epochs"] for d in (e["day"], max(0, e["day"] - 1))}, reverse=True)
     keys = [(f, tuple(p), b) for f, p, b in data["keys"]]
@@ -316,9 +316,7 @@ def test_the_browser_draws_what_the_core_decodes(chromium, synthetic_model, page
 
 @pytest.mark.browser
 def test_a_drag_redraws_every_frame(chromium, page_2016, tmp_path):
-    path = tmp_path / "map.html"
-    path.write_text(page_2016, encoding="utf-8")
-    page, foreign, problems = open_offline(chromium, path)
+    page, foreign, problems = open_text(chromium, tmp_path / "map.html", page_2016)
     # A real drag of the thumb across the slider: the map follows frame by frame, not at the end.
     box = page.locator("#fl-slider").bounding_box()
     y = box["y"] + box["height"] / 2
@@ -344,9 +342,8 @@ def test_a_drag_redraws_every_frame(chromium, page_2016, tmp_path):
 
 @pytest.mark.browser
 def test_on_a_phone_the_legend_starts_folded_and_the_player_fits(chromium, page_synthetic, tmp_path):
-    path = tmp_path / "map.html"
-    path.write_text(page_synthetic, encoding="utf-8")
-    page, foreign, problems = open_offline(chromium, path, viewport={"width": 390, "height": 844})
+    page, foreign, problems = open_text(chromium, tmp_path / "map.html", page_synthetic,
+                                        viewport={"width": 390, "height": 844})
     legend = page.locator(".fl-legend")
     assert legend.get_attribute("open") is None
     page.locator(".fl-legend summary").click()
@@ -359,10 +356,9 @@ def test_on_a_phone_the_legend_starts_folded_and_the_player_fits(chromium, page_
 
 @pytest.mark.browser
 def test_a_page_made_for_a_view_opens_on_its_extent_and_filters(chromium, model, tmp_path):
-    path = tmp_path / "view.html"
-    path.write_text(standalone_html(model, START, END, opening=LATER, home=(36.34, 43.13, 9),
-                                    factions=["isis"], types=["capture"]), encoding="utf-8")
-    page, foreign, problems = open_offline(chromium, path)
+    page_text = standalone_html(model, START, END, opening=LATER, home=(36.34, 43.13, 9), factions=["isis"],
+                                types=["capture"])
+    page, foreign, problems = open_text(chromium, tmp_path / "view.html", page_text)
     state = page.evaluate(STATE_JS)
     assert state["date"] == LATER.isoformat() and set(state["fills"]) == {"isis"}
     view = page.evaluate("() => { const m = window.frontlinesEngine.map, c = m.getCenter();"
