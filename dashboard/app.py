@@ -406,4 +406,9 @@ def place_history(model: ControlModel, place: Any, date: dt.date) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
-main()
+#: The app's pages, named as the sidebar shows them (the map is the home page, at "/").
+PAGES = [st.Page(main, title="Map", icon=":material/map:", default=True),
+         st.Page(Path(__file__).parent / "pages" / "add_article.py", title="Add article",
+                 icon=":material/post_add:", url_path="add_article")]
+
+st.navigation(PAGES).run()

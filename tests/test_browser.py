@@ -117,6 +117,10 @@ def test_default_date_draws_every_faction_holding_land(map_page):
     assert page.locator("h1").count() == 0
     assert page.get_by_role("button", name="Deploy").count() == 0
     assert page.locator('[data-testid="stMainMenu"]').count() == 0
+    # The pages are named for what they hold, in the sidebar's navigation.
+    nav = page.locator('[data-testid="stSidebarNav"] a')
+    # (a link's last line: the first is its icon's ligature)
+    assert [nav.nth(i).inner_text().splitlines()[-1] for i in range(nav.count())] == ["Map", "Add article"]
 
 
 def test_slider_redraws_the_map_in_the_browser_and_the_page_follows(session):
