@@ -39,6 +39,7 @@ from dashboard.web.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_l
 from dashboard.web.session_keys import Key
 
 DEFAULT_DATE = dt.date(2016, 7, 15)
+VIEW_PARAMS = {"lat", "lon", "zoom"}
 PLACE_ZOOM = 9
 LAYER_NAMES = {"areas": "Control areas", "fronts": "Front lines", "places": "Recorded places",
                "events": "Events near the date", "osm": "OpenStreetMap tiles (online)",
@@ -131,8 +132,9 @@ def init_state(model: ControlModel) -> None:
         Key.LAYERS: list(view.layers),
         Key.PLACE_QUERY: _place_text(model, place) if place else "",
         # The map opens on the link's view, so the first view it reports is the link's own (with the
-        # view pushed after opening, its opening report could land last and reset the link).
-        Key.MAP_HOME: (view.lat, view.lon, view.zoom),
+        # view pushed after opening, its opening report could land last and reset the link). A link
+        # with no view opens on Syria and Iraq, fitted to the window.
+        Key.MAP_HOME: (view.lat, view.lon, view.zoom) if VIEW_PARAMS & set(st.query_params) else None,
         Key.MAP_SEEN: (view.lat, view.lon, view.zoom),
         # The map opens on the link's date; the date is part of the map's script, so it stays fixed
         # for the session (a new one would reload the map): later moves are sent as commands.
@@ -307,7 +309,8 @@ def remember_map_view(seen: Any) -> None:
     """Keep the view the map reports (after the user pans or zooms) for the link."""
     if isinstance(seen, dict) and seen.get("center") and seen.get("zoom"):
         centre = seen["center"]
-        st.session_state[Key.MAP_SEEN] = (round(centre["lat"], 4), round(centre["lng"], 4), int(seen["zoom"]))
+        st.session_state[Key.MAP_SEEN] = (round(centre["lat"], 4), round(centre["lng"], 4),
+                                          round(float(seen["zoom"]), 2))
 
 
 def publish(view: View) -> None:

@@ -19,6 +19,7 @@ from matplotlib.colors import to_rgb
 from PIL import Image
 
 from dashboard.core import palette
+from dashboard.web import mapview
 from tests import browser
 
 pytestmark = pytest.mark.browser
@@ -40,6 +41,18 @@ FACTION_AT_JS = """(w, a) => {
   e.units.forEach(l => { if (l._flStyle && e.group.areas.hasLayer(l) &&
       rings(l.getLatLngs()).filter(inside).length % 2 === 1) found.push(e.data.keys[l._flStyle.key][0]); });
   return [...new Set(found)];
+}"""
+
+
+#: The theatre's box and the legend's and player's boxes, in the map's pixels (left, top, right, bottom).
+COVERING_JS = """(w, b) => {
+  const m = w.map, c = m.getContainer().getBoundingClientRect();
+  const sw = m.latLngToContainerPoint(b[0]), ne = m.latLngToContainerPoint(b[1]);
+  const rect = el => { const r = el.getBoundingClientRect();
+    return [r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top]; };
+  const q = s => m.getContainer().querySelector(s);
+  return [[sw.x, ne.y, ne.x, sw.y], {legend: rect(q('.fl-legend').closest('.fl-box')),
+                                     player: rect(q('.fl-player'))}];
 }"""
 
 
@@ -192,6 +205,19 @@ def test_the_map_fills_the_window(map_page, size):
         assert inner == [round(frame["width"]), round(frame["height"])]  # Leaflet fills its frame
         assert frame["y"] + frame["height"] <= size[1]  # the whole map is on screen ...
         assert frame["height"] >= 0.75 * size[1] and frame["width"] >= 0.6 * size[0]  # ... and most of it
+        # It opens on Syria and Iraq whole, and little else: the two countries span most of the
+        # view's width or height (the zoom goes in quarter steps: 2 ** 0.25 = 1.19 between them) ...
+        west, south, east, north = mapview.theatre_bounds()
+        shown = map_page.in_map("(w) => w.map.getBounds().toBBoxString().split(',').map(Number)")
+        assert shown[0] <= west and shown[1] <= south and shown[2] >= east and shown[3] >= north, shown
+        fill = max((east - west) / (shown[2] - shown[0]), (north - south) / (shown[3] - shown[1]))
+        assert fill >= 0.7, f"Syria and Iraq fill {fill:.0%} of the opening view at {size}"
+        # ... and the legend and the player cover none of their box.
+        theatre, boxes = map_page.in_map(COVERING_JS, [[south, west], [north, east]])
+        for name, box in boxes.items():
+            apart = (box[2] <= theatre[0] or box[0] >= theatre[2] or box[3] <= theatre[1]
+                     or box[1] >= theatre[3])
+            assert apart, f"the {name} covers Syria and Iraq at {size}: {box} over {theatre}"
     finally:
         page.set_viewport_size(browser.VIEWPORT)
 

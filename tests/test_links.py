@@ -40,7 +40,9 @@ def test_no_layers_is_a_valid_choice():
     ("lat", "nan", "not a latitude"),
     ("lon", "120", "not a longitude"),
     ("zoom", "-3", "not a zoom level"),
-    ("zoom", "7.5", "not a zoom level"),
+    ("zoom", "7.125", "not a zoom level"),
+    ("zoom", "²", "not a zoom level"),  # a digit to str.isdigit, not to int()
+    ("zoom", "1e1", "not a zoom level"),
     ("layers", "areas,tanks", "unknown layer `tanks`"),
     ("compare", "2013-12-31", "outside"),
     ("factions", "isis,daesh", "unknown faction `daesh`"),
@@ -57,6 +59,14 @@ def test_each_bad_value_falls_back_alone_with_a_warning_naming_it(name, value, r
     assert getattr(view, name) == getattr(DEFAULT, name)
     # The good parameter next to the bad one is kept.
     assert (view.zoom == 8) if name != "zoom" else (view.lat == 35.5)
+
+
+@pytest.mark.parametrize(("raw", "zoom", "written"),
+                         [("7", 7, "7"), ("6.25", 6.25, "6.25"), ("6.50", 6.5, "6.5")])
+def test_a_fitted_map_keeps_its_fractional_zoom_through_a_link(raw, zoom, written):
+    view, warnings = read_link({"zoom": raw}, DEFAULT, LIMITS)
+    assert (view.zoom, warnings) == (zoom, [])
+    assert view.to_query()["zoom"] == written
 
 
 def test_quoted_values_cannot_break_out_of_their_code_span():

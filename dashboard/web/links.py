@@ -13,7 +13,7 @@ Examples
 >>> view.date, view.zoom, view.layers, warnings
 (datetime.date(2017, 7, 10), 9, ('areas', 'fronts'), [])
 >>> read_link({"zoom": "99"}, default, LinkLimits(dt.date(2014, 1, 1), dt.date(2019, 3, 31)))[1]
-['Ignoring zoom=`99` in the link: not a zoom level from 4 to 14.']
+['Ignoring zoom=`99` in the link: not a zoom level from 4 to 14 (at most 2 decimals).']
 >>> view.to_query()["layers"]
 'areas,fronts'
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
@@ -58,7 +59,7 @@ class View:
     date: dt.date
     lat: float = CENTER[0]
     lon: float = CENTER[1]
-    zoom: int = ZOOM
+    zoom: float = ZOOM  # fractional where the map fitted a region (6.25)
     layers: tuple[str, ...] = DEFAULT_LAYERS
     compare: dt.date | None = None
     factions: tuple[str, ...] | None = None
@@ -69,7 +70,7 @@ class View:
     def to_query(self) -> dict[str, str]:
         """Query parameters for this view (filters only when they differ from showing everything)."""
         query = {"date": self.date.isoformat(), "lat": f"{self.lat:.4f}", "lon": f"{self.lon:.4f}",
-                 "zoom": str(self.zoom), "layers": ",".join(self.layers)}
+                 "zoom": f"{round(self.zoom, 2):g}", "layers": ",".join(self.layers)}
         if self.compare:
             query["compare"] = self.compare.isoformat()
         if self.factions is not None:
@@ -130,11 +131,15 @@ def _number(low: float, high: float, what: str) -> Callable[[str, LinkLimits], f
     return parse
 
 
-def _zoom(raw: str, limits: LinkLimits) -> int:
+_ZOOM = re.compile(r"[0-9]{1,2}(\.[0-9]{1,2})?")  # ASCII digits only: "²".isdigit() is true
+
+
+def _zoom(raw: str, limits: LinkLimits) -> float:
     low, high = ZOOM_RANGE
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ValueError(f"not a zoom level from {low} to {high}")
-    return int(raw)
+    if not _ZOOM.fullmatch(raw) or not low <= float(raw) <= high:
+        raise ValueError(f"not a zoom level from {low} to {high} (at most 2 decimals)")
+    value = float(raw)
+    return int(value) if value.is_integer() else value
 
 
 def _choices(allowed: Callable[[LinkLimits], Collection[str]], what: str, empty_ok: bool

@@ -56,6 +56,8 @@ from dashboard.web.elements import (
 #: instead of receiving it with every redraw (Streamlit resends the whole map script on each rerun).
 GENERATED_DIR = paths.STATIC / "generated"
 GENERATED_URL = "/app/static/generated"
+#: Zoom steps of a quarter, so the opening view can fit the theatre closely on any screen.
+ZOOM_SNAP = 0.25
 FRONT_COLOUR = palette.FRONT_COLOUR
 UNKNOWN_COLOUR = palette.UNKNOWN_COLOUR
 #: Online tile layers (optional: they need a network).
@@ -104,18 +106,21 @@ def legend_html(factions: dict[str, tuple[str, str]], comparison: bool = True) -
 def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
              factions: dict[str, tuple[str, str]] | None = None, tiles: Collection[str] = (),
              geography_urls: dict[str, str] | None = None,
-             home: tuple[float, float, int] = (*links.CENTER, links.ZOOM),
+             home: tuple[float, float, float] | None = None,
              comparison: bool = True) -> OfflineMap:
     """Countries, governorates, rivers, city labels, legend and stamp box: the same on every date.
 
     With ``geography_urls`` (from :func:`publish_geography`) the browser fetches the base layers;
     without, they are written into the page (a self-contained map).  ``tiles`` adds online tile
     layers (``osm``, ``satellite``) under our geography; without them the map needs no network.
-    ``home`` (lat, lon, zoom) is where the map opens; ``comparison=False`` drops the legend's row
-    for changed land, on maps that never show it.
+    ``home`` (lat, lon, zoom) is where the map opens; without it, the map fits Syria and Iraq to its
+    size (a fractional zoom: steps of a quarter).  ``comparison=False`` drops the legend's row for
+    changed land, on maps that never show it.
     """
-    fmap = OfflineMap(location=list(home[:2]), zoom_start=home[2], tiles=None, control_scale=True,
-                      prefer_canvas=True, min_zoom=links.ZOOM_RANGE[0], max_zoom=links.ZOOM_RANGE[1])
+    start = home or (*links.CENTER, links.ZOOM)
+    fmap = OfflineMap(location=list(start[:2]), zoom_start=start[2], tiles=None, control_scale=True,
+                      prefer_canvas=True, min_zoom=links.ZOOM_RANGE[0], max_zoom=links.ZOOM_RANGE[1],
+                      zoom_snap=ZOOM_SNAP)
     for name in links.ONLINE_LAYERS:
         if name in tiles:
             url, attribution = TILES[name]
@@ -124,8 +129,19 @@ def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
     BaseGeography(sources, transparent=bool(tiles)).add_to(fmap)
     CountryNames(geography.countries(geodata)).add_to(fmap)
     CityLabels(labels).add_to(fmap)
-    MapFrame(legend_html(factions or {}, comparison)).add_to(fmap)
+    fit = None if home else theatre_bounds(geodata)
+    MapFrame(legend_html(factions or {}, comparison), fit=fit).add_to(fmap)
     return fmap
+
+
+def theatre_bounds(geodata: Path = paths.GEODATA) -> tuple[float, float, float, float]:
+    """Syria and Iraq's (west, south, east, north) in degrees: the map's opening view.
+
+    >>> [round(v) for v in theatre_bounds()]
+    [36, 29, 49, 37]
+    """
+    return shapely.union_all([f.geometry for f in geography.countries(geodata)
+                              if f.properties.get("iso_a2") in geography.FOCUS_COUNTRIES]).bounds
 
 
 def base_geography(geodata: Path = paths.GEODATA) -> dict[str, dict[str, Any]]:

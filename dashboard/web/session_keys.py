@@ -24,7 +24,7 @@ class Key:
     # The page's own state.
     LINK_READ = "link_read"  # the link has seeded the widgets (once per session)
     LINK_WARNINGS = "link_warnings"  # what the link got wrong, shown once
-    MAP_HOME = "map_home"  # where the map opens: the link's view (lat, lon, zoom)
+    MAP_HOME = "map_home"  # where the map opens: the link's view (lat, lon, zoom), or None: fit the theatre
     MAP_SEEN = "map_seen"  # the view the map last reported
     MAP_TARGET = "map_target"  # a view to push to the map on this run (search)
     PLACE_SHOWN = "place_shown"  # the searched place already zoomed to

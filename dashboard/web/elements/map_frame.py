@@ -60,15 +60,56 @@ html, body {height: 100%; margin: 0;}
   // On a small map (a phone, a narrow window) the legend starts folded, so it covers no land.
   var legend = map.getContainer().querySelector(".fl-legend");
   if (legend && (map.getSize().x < 700 || map.getSize().y < 500)) legend.removeAttribute("open");
-  function showZoom() { map.getContainer().setAttribute("data-zoom", map.getZoom()); }
+  // A fitted map's zoom is fractional (6.25): the label rules go by whole levels.
+  function showZoom() { map.getContainer().setAttribute("data-zoom", Math.floor(map.getZoom())); }
   map.on("zoomend", showZoom);
   showZoom();
+  // Opening on a region (no view asked for): fit it beside the boxes in the map's bottom corners
+  // (legend, player), so they cover none of it, and again whenever the map or a box changes size,
+  // until the user moves the map.
+  var fit = {{ this.fit | tojson }}, fitting = false, moved = false;
+  if (fit) {
+    map.on("movestart", function () { if (!fitting) moved = true; });
+    var corner = function (where) { return map.getContainer().querySelector(".leaflet-" + where); };
+    var home = function () {
+      var size = map.getSize();
+      if (moved || !size.x || !size.y) return;  // a frame not laid out yet has no size to fit
+      map.invalidateSize({pan: false});
+      // The player and scale (bottom left), the legend above the credits (bottom right).
+      var box = map.getContainer().getBoundingClientRect();
+      var above = function (el) { return el ? box.bottom - el.getBoundingClientRect().top : 0; };
+      var legend = map.getContainer().querySelector(".fl-legend"), m = 8;
+      legend = legend && legend.closest(".fl-box");
+      var lh = above(corner("bottom.leaflet-left")), rh = above(legend),
+          rw = legend ? box.right - legend.getBoundingClientRect().left : 0,
+          credits = above(map.getContainer().querySelector(".leaflet-control-attribution"));
+      // Either both boxes below the region, or the legend beside it: whichever fits it larger.
+      var ways = [[[m, m], [m, Math.max(lh, rh) + m]], [[m, m], [rw + m, Math.max(lh, credits) + m]]];
+      // (a padding as large as the map leaves no room: that way cannot fit the region)
+      var zoom = function (w) {
+        var pad = L.point(w[0]).add(w[1]);
+        return pad.x < size.x && pad.y < size.y ? map.getBoundsZoom(fit, false, pad) : -Infinity;
+      };
+      var best = zoom(ways[0]) >= zoom(ways[1]) ? ways[0] : ways[1];
+      if (!isFinite(zoom(best))) best = [[0, 0], [0, 0]];
+      fitting = true;
+      map.fitBounds(fit, {paddingTopLeft: best[0], paddingBottomRight: best[1], animate: false});
+      fitting = false;
+    };
+    var watch = new ResizeObserver(function () { home(); });
+    [map.getContainer(), corner("bottom.leaflet-left"), corner("bottom.leaflet-right")].forEach(
+      function (el) { if (el) watch.observe(el); });
+    home();
+  }
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """)
 
-    def __init__(self, legend_html: str, attribution: str = ATTRIBUTION):
+    def __init__(self, legend_html: str, attribution: str = ATTRIBUTION,
+                 fit: tuple[float, float, float, float] | None = None):
+        """``fit``: (west, south, east, north) in degrees to open on, fitted to the map's size."""
         super().__init__()
+        self.fit = [[fit[1], fit[0]], [fit[3], fit[2]]] if fit else None
         self._name = "MapFrame"
         self.legend_html = legend_html
         self.stamp_html = '<div id="fl-stamp" data-date=""></div><div id="fl-compare"></div>'
