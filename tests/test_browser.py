@@ -319,6 +319,27 @@ def test_downloads_and_share_link_give_the_view_on_screen(map_page, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == (2400, 1600)
 
 
+def test_an_events_whole_ring_and_its_dot_open_its_popup(map_page):
+    """Clicked at its centre (over the place's dot), inside its ring and on the ring's edge, an event
+    opens its popup, also after the places are switched off and on again (drawn after the events)."""
+    map_page.goto(f"?date={DEFAULT.isoformat()}&lat=36.3&lon=43.1&zoom=9", DEFAULT.isoformat())
+    page = map_page.page
+    box = page.locator(browser.MAP_IFRAME).bounding_box()
+    shown = map_page.in_map("""(w) => { const out = [];
+      w.frontlinesEngine.group.events.eachLayer(l => {
+        const p = w.map.latLngToContainerPoint(l.getLatLng()); out.push([p.x, p.y, l.getRadius()]); });
+      return out; }""")
+    x, y, radius = next(s for s in shown if 60 < s[0] < box["width"] - 60 and 60 < s[1] < box["height"] - 60)
+    set_layers = "(w, l) => { w.frontlinesEngine.setLayers(l); return 0; }"
+    map_page.in_map(set_layers, ["areas", "fronts", "events"])
+    map_page.in_map(set_layers, ["areas", "fronts", "places", "events"])
+    for dx in (0, radius / 2, radius):
+        map_page.in_map("(w) => { w.map.closePopup(); return 0; }")
+        page.mouse.click(box["x"] + x + dx, box["y"] + y)
+        assert map_page.in_map("(w) => w.document.querySelectorAll('.leaflet-popup').length") == 1, dx
+    map_page.in_map("(w) => { w.map.closePopup(); return 0; }")
+
+
 def test_add_article_page_proposes_candidates_on_its_map(map_page):
     page = map_page.page
     page.goto(map_page.base_url + "add_article", wait_until="domcontentloaded")

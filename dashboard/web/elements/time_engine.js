@@ -131,6 +131,9 @@
       if (on && !map.hasLayer(group[name])) group[name].addTo(map);
       if (!on && map.hasLayer(group[name])) map.removeLayer(group[name]);
     });
+    // Events stay on top of the places' dots (one canvas: the last drawn takes the click), so a
+    // click anywhere on an event's ring or on the dot inside it opens the event.
+    if (map.hasLayer(group.events)) group.events.eachLayer(function (marker) { marker.bringToFront(); });
   };
 
   TimeEngine.prototype._holder = function (k) {
