@@ -10,8 +10,12 @@ import csv
 import datetime as dt
 import io
 import json
+import os
+import signal
+import stat
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -385,3 +389,115 @@ def _coordinates(geometry: dict) -> list[tuple[float, float]]:
             for part in c:
                 yield from walk(part)
     return list(walk(geometry["coordinates"]))
+
+
+# --- writing safely --------------------------------------------------------------------------------
+
+def folder_state(folder: Path) -> dict[str, tuple[bool, bytes | None, int]]:
+    """Every entry of ``folder``: (is a link, content if a regular file, mode)."""
+    return {p.name: (p.is_symlink(), p.read_bytes() if p.is_file() else None, p.lstat().st_mode)
+            for p in folder.iterdir()}
+
+
+def test_merge_refuses_a_read_only_events_file_and_makes_no_backup(cli, ingested):
+    events, candidates, document = ingested
+    keep(candidates, document, "kingsbury")
+    events.chmod(0o444)
+    before = folder_state(events.parent)
+    result = cli("merge", candidates, "--into", events, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{events}: it is read-only (mode 0444)" in result.stderr and "nothing written" in result.stderr
+    assert folder_state(events.parent) == before  # the file as it was, no backup, no temporary
+
+
+def test_merge_through_a_symlink_writes_the_file_it_points_to(cli, ingested):
+    events, candidates, document = ingested
+    bombing = keep(candidates, document, "kingsbury")
+    link = events.parent / "linked.yaml"
+    link.symlink_to(events)
+    cli("merge", candidates, "--into", link)
+    assert link.is_symlink() and bombing["id"] in events.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("args", "make", "words"), [
+    (("snapshot", "--date", "2016-01-01"), "fifo", "it is a FIFO (named pipe), not a regular file"),
+    (("snapshot", "--date", "2016-01-01"), "read-only", "it is read-only (mode 0444)"),
+    (("briefing", "--dates", "2016-01-01"), "read-only", "it is read-only (mode 0444)"),
+    (("export", "--date", "2016-01-01"), "read-only", "it is read-only (mode 0444)"),
+    (("stats",), "read-only", "it is read-only (mode 0444)"),
+    (("export", "--date", "2016-01-01"), "folder", "it is a folder, not a regular file"),
+])
+def test_outputs_that_must_not_be_replaced_are_refused_in_one_line(cli, tmp_path, args, make, words):
+    suffix = {"snapshot": ".png", "briefing": ".pdf", "export": ".geojson", "stats": ".csv"}[args[0]]
+    out = tmp_path / f"out{suffix}"
+    if make == "fifo":
+        os.mkfifo(out)
+    elif make == "folder":
+        out.mkdir()
+    else:
+        out.write_text("kept")
+        out.chmod(0o444)
+    before = folder_state(tmp_path)
+    result = cli(*args, "--out", out, check=False)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"error: cannot write {out}: {words}")
+    assert folder_state(tmp_path) == before
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_device_as_output_is_refused(cli):
+    result = cli("stats", "--out", "/dev/full", check=False)
+    assert result.returncode == 2
+    assert result.stderr == "error: cannot write /dev/full: it is a device, not a regular file\n"
+
+
+def test_a_snapshot_through_a_symlink_replaces_its_target_and_keeps_the_link(cli, tmp_path):
+    real = tmp_path / "maps" / "map.png"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "latest.png"
+    link.symlink_to(real)
+    cli("snapshot", "--date", "2016-01-01", "--out", link)
+    assert link.is_symlink() and real.read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["latest.png", "map.png", "maps"]
+
+
+def test_outputs_follow_the_umask(cli, tmp_path):
+    old = os.umask(0o022)
+    try:
+        for args, name in [(("snapshot", "--date", "2016-01-01"), "map.svg"), (("stats",), "areas.csv"),
+                           (("export", "--date", "2016-01-01", "--format", "kml"), "map.kml")]:
+            cli(*args, "--out", tmp_path / name)
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+    finally:
+        os.umask(old)
+
+
+def temporaries(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(("signum", "old"), [
+    (signal.SIGTERM, None), (signal.SIGTERM, b"old map"), (signal.SIGTERM, b"old map"),
+    (signal.SIGINT, b"old map"),
+])
+def test_a_snapshot_stopped_while_writing_leaves_no_temporary_file(tmp_path, signum, old):
+    """Killed once its temporary file exists (polled for: drawing the map takes about a second, all of
+    it inside the write), the snapshot removes it; the target is absent or keeps its old content."""
+    out = tmp_path / "map.png"
+    if old is not None:
+        out.write_bytes(old)
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard", *ON_SYNTHETIC, "snapshot", "--date",
+                             "2016-07-15", "--out", str(out)], stderr=subprocess.PIPE, text=True)
+    try:
+        while not temporaries(tmp_path):
+            assert proc.poll() is None, "the snapshot ended before its temporary file was seen"
+            time.sleep(0.002)
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signum, stderr
+    assert "Traceback" not in stderr and "the file being written was left as it was" in stderr
+    assert temporaries(tmp_path) == []
+    assert (out.read_bytes() if out.exists() else None) == old
