@@ -27,7 +27,7 @@ import yaml
 from dashboard.cli import main
 
 from . import synthetic
-from .conftest import ON_SYNTHETIC, SYNTHETIC_EVENTS
+from .conftest import ON_SYNTHETIC, SYNTHETIC_EVENTS, SYNTHETIC_GEODATA
 
 KML = "{http://www.opengis.net/kml/2.2}"
 D = dt.date.fromisoformat
@@ -501,3 +501,58 @@ def test_a_snapshot_stopped_while_writing_leaves_no_temporary_file(tmp_path, sig
     assert "Traceback" not in stderr and "the file being written was left as it was" in stderr
     assert temporaries(tmp_path) == []
     assert (out.read_bytes() if out.exists() else None) == old
+
+
+# --- generated geography checked, not trusted by name ----------------------------------------------
+
+def broken_geodata(tmp_path: Path, name: str, content: bytes | None) -> Path:
+    """A copy of the synthetic geography with ``name`` replaced by ``content`` (a folder if None)."""
+    geodata = tmp_path / "geodata"
+    geodata.mkdir()
+    for source in SYNTHETIC_GEODATA.iterdir():
+        (geodata / source.name).write_bytes(source.read_bytes())
+    broken = geodata / name
+    broken.unlink()
+    if content is None:
+        broken.mkdir()
+    else:
+        broken.write_bytes(content)
+    return geodata
+
+
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("countries.geojson", b"", "is empty (0 bytes)"),
+    ("governorates.geojson", b'{"type": "FeatureCollection", "features": [{"geom', "is not JSON (line 1"),
+    ("rivers.geojson", b'{"type": "FeatureCollection", "features": []}', "has no features"),
+    ("rivers.geojson", b'{"type": "FeatureCollection", "features": [{"geometry": 3}]}',
+     "features[0]: not a GeoJSON feature with a geometry"),
+    ("countries.geojson", b"[1, 2]", "is not a GeoJSON FeatureCollection"),
+    ("countries.geojson", b"\xff\xfe{", "is not UTF-8 text"),
+    ("countries.geojson", None, "cannot be read (Is a directory)"),
+    ("places.csv", b"", "the gazetteer is empty (0 bytes)"),
+    ("places.csv", None, "the gazetteer cannot be read (Is a directory)"),
+    ("places.csv", b"id,name\n\xff\n", "the gazetteer is not UTF-8 text"),
+])
+def test_a_broken_geography_file_is_named_in_one_clear_message(cli, tmp_path, name, content, words):
+    geodata = broken_geodata(tmp_path, name, content)
+    before = folder_state(geodata)
+    result = run_cli_on(cli, geodata, "snapshot", "--date", "2016-07-15", "--out", tmp_path / "out.png")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{geodata / name}: {words}")
+    assert "rebuild the geography" in result.stderr and result.stderr.count("\n") == 1
+    assert folder_state(geodata) == before and not (tmp_path / "out.png").exists()
+
+
+def run_cli_on(cli, geodata: Path, *args: str | Path):
+    """``cli`` with ``--geodata`` pointing elsewhere than the synthetic world's (the last one given wins)."""
+    return cli("--geodata", geodata, *args, check=False)
+
+
+def test_base_layer_problems_say_which_layers_the_map_would_lack(tmp_path):
+    from dashboard.core.geography import base_layer_problems
+
+    assert base_layer_problems(SYNTHETIC_GEODATA) == []
+    geodata = broken_geodata(tmp_path, "governorates.geojson", b"")
+    assert [str(p) for p in base_layer_problems(geodata)] == [
+        f"{geodata / 'governorates.geojson'}: is empty (0 bytes); rebuild the geography "
+        "(python geodata/build.py) or reinstall the package"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.core.files import OutputError, atomic_write, writable_target
+from dashboard.core.files import OutputError, atomic_write, ensure_content, writable_target
 
 
 @pytest.fixture
@@ -162,3 +162,22 @@ def test_interrupts_are_held_while_the_temporary_file_is_made_and_delivered_afte
     with pytest.raises(KeyboardInterrupt), atomic_write(tmp_path / "map.png") as out:
         out.write(b"never")
     assert made and list(tmp_path.iterdir()) == []
+
+
+# --- generated files checked, not trusted by name --------------------------------------------------
+
+@pytest.mark.parametrize("there", [None, b"", b'{"type": "FeatureCol', b'{"type": "FeatureCollectioN"}'])
+def test_ensure_content_rewrites_a_missing_empty_short_or_changed_file(tmp_path, umask_022, there):
+    path = tmp_path / "countries-0123abcd.json"
+    if there is not None:
+        path.write_bytes(there)
+    assert ensure_content(path, b'{"type": "FeatureCollection"}') is True
+    assert path.read_bytes() == b'{"type": "FeatureCollection"}' and mode(path) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_ensure_content_leaves_a_file_that_already_holds_it(tmp_path):
+    path = tmp_path / "record-0123abcd.json"
+    path.write_bytes(b"[1, 2]")
+    mtime = path.stat().st_mtime_ns
+    assert ensure_content(path, b"[1, 2]") is False and path.stat().st_mtime_ns == mtime

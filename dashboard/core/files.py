@@ -118,6 +118,30 @@ def atomic_write(path: Path | str) -> Iterator[BinaryIO]:
         _release_interrupts(held)
 
 
+def ensure_content(path: Path | str, data: bytes) -> bool:
+    """Make ``path`` hold ``data``: written (atomically) unless it holds exactly that already.
+
+    For generated files named by a hash of their content: the name says what the file should hold,
+    not that it does (a write interrupted by a crash, a full disk, an edit by hand can leave it empty
+    or short), so what is there is compared, not trusted.  A file that cannot be read is rewritten.
+    True if it was written.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "countries-0123.json"
+    ...     _ = path.write_bytes(b"")  # left empty by an earlier crash
+    ...     ensure_content(path, b"{}"), ensure_content(path, b"{}"), path.read_bytes()
+    (True, False, b'{}')
+    """
+    target = Path(path)
+    with contextlib.suppress(OSError):
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    with atomic_write(target) as out:
+        out.write(data)
+    return True
+
+
 _INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
 
