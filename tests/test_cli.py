@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import os
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 import geopandas as gpd
@@ -556,3 +558,80 @@ def test_base_layer_problems_say_which_layers_the_map_would_lack(tmp_path):
     assert [str(p) for p in base_layer_problems(geodata)] == [
         f"{geodata / 'governorates.geojson'}: is empty (0 bytes); rebuild the geography "
         "(python geodata/build.py) or reinstall the package"]
+
+
+# --- exports safe in the tools they open in ---------------------------------------------------------
+
+#: Text a hostile or careless contributor might put in the record, for the export tools to choke on.
+SCRIPT_SUMMARY = "<script>alert(1)</script> ]]><b>out of CDATA</b> & more"
+FORMULA_SUMMARY = "=cmd|' /C calc'!A0"
+FORMULA_TITLE = '@HYPERLINK("http://example.org/x","click")'
+
+
+@pytest.fixture
+def hostile_events(tmp_path) -> Path:
+    def quoted(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    text = SYNTHETIC_EVENTS.read_text(encoding="utf-8")
+    for old, new in [("summary: Iraqi forces retook Ashford.", f"summary: {quoted(SCRIPT_SUMMARY)}"),
+                     ("summary: Rebels took Northmere from IS.", f"summary: {quoted(FORMULA_SUMMARY)}"),
+                     ("title: Fixture wire,", f"title: {quoted(FORMULA_TITLE)},")]:
+        assert old in text
+        text = text.replace(old, new)
+    events = tmp_path / "hostile.yaml"
+    events.write_text(text, encoding="utf-8")
+    return events
+
+
+class _Tags(HTMLParser):
+    """The tags an HTML renderer (Google Earth's balloons) would find in a text."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+def test_kml_names_and_descriptions_are_escaped_html_in_cdata(cli, tmp_path, hostile_events):
+    out = tmp_path / "map.kml"
+    cli("--events", hostile_events, "export", "--date", "2016-07-15", "--format", "kml", "--out", out)
+    raw = out.read_text(encoding="utf-8")
+    assert "<![CDATA[&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt;&lt;b&gt;" in raw
+    marks = {p.findtext(f"{KML}ExtendedData/{KML}Data[@name='id']/{KML}value"): p
+             for p in ET.parse(out).getroot().iter(f"{KML}Placemark")}  # the file is still XML
+    description = marks["ashford-2016-06-26"].findtext(f"{KML}description")
+    assert _Tags(description).tags == []  # nothing in it is markup for Google Earth
+    assert html.unescape(description).startswith(SCRIPT_SUMMARY + "\n" + FORMULA_TITLE)
+    assert all(_Tags(mark.findtext(f"{KML}name")).tags == [] for mark in marks.values())
+
+
+def test_csv_cells_never_start_a_formula_and_numbers_stay_numbers(cli, tmp_path, hostile_events):
+    out = tmp_path / "rows.csv"
+    cli("--events", hostile_events, "export", "--date", "2016-07-15", "--format", "csv", "--out", out)
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["northmere-2016-06-28"]["summary"] == "'" + FORMULA_SUMMARY
+    assert by_id["ashford-2016-06-26"]["summary"] == SCRIPT_SUMMARY  # not a formula: left as written
+    assert by_id["ashford-2016-06-26"]["sources"].startswith("'" + FORMULA_TITLE)
+    for row in rows:
+        for cell in row.values():
+            if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                float(cell)  # only a plain number may start so
+    areas = [r for r in rows if r["kind"] == "area"]
+    assert areas and all(float(r["area_km2"]) > 0 for r in areas)  # numbers are written as numbers
+    assert all(-90 <= float(r["lat"]) <= 90 for r in rows if r["kind"] == "place")
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("=1+2", "'=1+2"), ("+1+2", "'+1+2"), ("-1+2", "'-1+2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1+2", "'\t=1+2"), ("\r=1+2", "'\r=1+2"), ("-12.5", "-12.5"), ("+3", "+3"), ("-1e3", "-1e3"),
+    ("Raqqa", "Raqqa"), ("a=b", "a=b"), ("", ""),
+])
+def test_csv_text_neutralises_formulas_only(cell, written):
+    from dashboard.outputs.formats import csv_text
+
+    assert csv_text(cell) == written
