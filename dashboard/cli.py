@@ -9,16 +9,19 @@ one clear line per problem on stderr and exits non-zero.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from dashboard.core import paths
-from dashboard.core.files import OutputError, atomic_write, output_kind
+from dashboard.core.files import OutputError, atomic_write, output_kind, writable_target
 from dashboard.core.problems import DataError
 
 
@@ -147,11 +150,11 @@ def _output(out: str, formats: Sequence[str]) -> Path:
         output_kind(target, formats)
     except OutputError as exc:
         raise UsageError(str(exc)) from None
-    if not target.parent.is_dir():
-        raise UsageError(f"cannot write {out}: folder {target.parent} does not exist")
-    if target.is_dir():
-        raise UsageError(f"cannot write {out}: it is a folder")
-    if not os.access(target.parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+    try:  # a folder, a device, a read-only file: refused now rather than after the work
+        written = writable_target(target)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+    if not os.access(written.parent, os.W_OK):
         raise UsageError(f"cannot write {out}: permission denied")
     return target
 
@@ -390,10 +393,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     args.streamlit_args = unknown
     try:
-        return args.func(args)
-    except UsageError as exc:
+        with _sigterm_as_interrupt():
+            return args.func(args)
+    except (UsageError, OutputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: a file being written was left as it was
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
+        print(f"{signal.Signals(signum).name}: stopped; the file being written was left as it was",
+              file=sys.stderr)
+        return 128 + signum
     except DataError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -403,3 +412,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
         return 2
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command is, so its clean-up runs (an atomic write's temporary file
+    is removed) as it does on Ctrl-C; by default SIGTERM ends Python without running any."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"signal {signum}")
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While a command runs, SIGTERM raises :class:`Terminated`; the previous handler comes back after.
+
+    Only the main thread may set signal handlers (``main`` called from elsewhere keeps them as they are).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

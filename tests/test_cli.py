@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
+import os
+import signal
+import stat
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,7 +29,7 @@ import yaml
 from dashboard.cli import main
 
 from . import synthetic
-from .conftest import ON_SYNTHETIC, SYNTHETIC_EVENTS
+from .conftest import ON_SYNTHETIC, SYNTHETIC_EVENTS, SYNTHETIC_GEODATA
 
 KML = "{http://www.opengis.net/kml/2.2}"
 D = dt.date.fromisoformat
@@ -385,3 +391,247 @@ def _coordinates(geometry: dict) -> list[tuple[float, float]]:
             for part in c:
                 yield from walk(part)
     return list(walk(geometry["coordinates"]))
+
+
+# --- writing safely --------------------------------------------------------------------------------
+
+def folder_state(folder: Path) -> dict[str, tuple[bool, bytes | None, int]]:
+    """Every entry of ``folder``: (is a link, content if a regular file, mode)."""
+    return {p.name: (p.is_symlink(), p.read_bytes() if p.is_file() else None, p.lstat().st_mode)
+            for p in folder.iterdir()}
+
+
+def test_merge_refuses_a_read_only_events_file_and_makes_no_backup(cli, ingested):
+    events, candidates, document = ingested
+    keep(candidates, document, "kingsbury")
+    events.chmod(0o444)
+    before = folder_state(events.parent)
+    result = cli("merge", candidates, "--into", events, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{events}: it is read-only (mode 0444)" in result.stderr and "nothing written" in result.stderr
+    assert folder_state(events.parent) == before  # the file as it was, no backup, no temporary
+
+
+def test_merge_through_a_symlink_writes_the_file_it_points_to(cli, ingested):
+    events, candidates, document = ingested
+    bombing = keep(candidates, document, "kingsbury")
+    link = events.parent / "linked.yaml"
+    link.symlink_to(events)
+    cli("merge", candidates, "--into", link)
+    assert link.is_symlink() and bombing["id"] in events.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("args", "make", "words"), [
+    (("snapshot", "--date", "2016-01-01"), "fifo", "it is a FIFO (named pipe), not a regular file"),
+    (("snapshot", "--date", "2016-01-01"), "read-only", "it is read-only (mode 0444)"),
+    (("briefing", "--dates", "2016-01-01"), "read-only", "it is read-only (mode 0444)"),
+    (("export", "--date", "2016-01-01"), "read-only", "it is read-only (mode 0444)"),
+    (("stats",), "read-only", "it is read-only (mode 0444)"),
+    (("export", "--date", "2016-01-01"), "folder", "it is a folder, not a regular file"),
+])
+def test_outputs_that_must_not_be_replaced_are_refused_in_one_line(cli, tmp_path, args, make, words):
+    suffix = {"snapshot": ".png", "briefing": ".pdf", "export": ".geojson", "stats": ".csv"}[args[0]]
+    out = tmp_path / f"out{suffix}"
+    if make == "fifo":
+        os.mkfifo(out)
+    elif make == "folder":
+        out.mkdir()
+    else:
+        out.write_text("kept")
+        out.chmod(0o444)
+    before = folder_state(tmp_path)
+    result = cli(*args, "--out", out, check=False)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"error: cannot write {out}: {words}")
+    assert folder_state(tmp_path) == before
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_device_as_output_is_refused(cli):
+    result = cli("stats", "--out", "/dev/full", check=False)
+    assert result.returncode == 2
+    assert result.stderr == "error: cannot write /dev/full: it is a device, not a regular file\n"
+
+
+def test_a_snapshot_through_a_symlink_replaces_its_target_and_keeps_the_link(cli, tmp_path):
+    real = tmp_path / "maps" / "map.png"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "latest.png"
+    link.symlink_to(real)
+    cli("snapshot", "--date", "2016-01-01", "--out", link)
+    assert link.is_symlink() and real.read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["latest.png", "map.png", "maps"]
+
+
+def test_outputs_follow_the_umask(cli, tmp_path):
+    old = os.umask(0o022)
+    try:
+        for args, name in [(("snapshot", "--date", "2016-01-01"), "map.svg"), (("stats",), "areas.csv"),
+                           (("export", "--date", "2016-01-01", "--format", "kml"), "map.kml")]:
+            cli(*args, "--out", tmp_path / name)
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+    finally:
+        os.umask(old)
+
+
+def temporaries(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(("signum", "old"), [
+    (signal.SIGTERM, None), (signal.SIGTERM, b"old map"), (signal.SIGTERM, b"old map"),
+    (signal.SIGINT, b"old map"),
+])
+def test_a_snapshot_stopped_while_writing_leaves_no_temporary_file(tmp_path, signum, old):
+    """Killed once its temporary file exists (polled for: drawing the map takes about a second, all of
+    it inside the write), the snapshot removes it; the target is absent or keeps its old content."""
+    out = tmp_path / "map.png"
+    if old is not None:
+        out.write_bytes(old)
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard", *ON_SYNTHETIC, "snapshot", "--date",
+                             "2016-07-15", "--out", str(out)], stderr=subprocess.PIPE, text=True)
+    try:
+        while not temporaries(tmp_path):
+            assert proc.poll() is None, "the snapshot ended before its temporary file was seen"
+            time.sleep(0.002)
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signum, stderr
+    assert "Traceback" not in stderr and "the file being written was left as it was" in stderr
+    assert temporaries(tmp_path) == []
+    assert (out.read_bytes() if out.exists() else None) == old
+
+
+# --- generated geography checked, not trusted by name ----------------------------------------------
+
+def broken_geodata(tmp_path: Path, name: str, content: bytes | None) -> Path:
+    """A copy of the synthetic geography with ``name`` replaced by ``content`` (a folder if None)."""
+    geodata = tmp_path / "geodata"
+    geodata.mkdir()
+    for source in SYNTHETIC_GEODATA.iterdir():
+        (geodata / source.name).write_bytes(source.read_bytes())
+    broken = geodata / name
+    broken.unlink()
+    if content is None:
+        broken.mkdir()
+    else:
+        broken.write_bytes(content)
+    return geodata
+
+
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("countries.geojson", b"", "is empty (0 bytes)"),
+    ("governorates.geojson", b'{"type": "FeatureCollection", "features": [{"geom', "is not JSON (line 1"),
+    ("rivers.geojson", b'{"type": "FeatureCollection", "features": []}', "has no features"),
+    ("rivers.geojson", b'{"type": "FeatureCollection", "features": [{"geometry": 3}]}',
+     "features[0]: not a GeoJSON feature with a geometry"),
+    ("countries.geojson", b"[1, 2]", "is not a GeoJSON FeatureCollection"),
+    ("countries.geojson", b"\xff\xfe{", "is not UTF-8 text"),
+    ("countries.geojson", None, "cannot be read (Is a directory)"),
+    ("places.csv", b"", "the gazetteer is empty (0 bytes)"),
+    ("places.csv", None, "the gazetteer cannot be read (Is a directory)"),
+    ("places.csv", b"id,name\n\xff\n", "the gazetteer is not UTF-8 text"),
+])
+def test_a_broken_geography_file_is_named_in_one_clear_message(cli, tmp_path, name, content, words):
+    geodata = broken_geodata(tmp_path, name, content)
+    before = folder_state(geodata)
+    result = run_cli_on(cli, geodata, "snapshot", "--date", "2016-07-15", "--out", tmp_path / "out.png")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{geodata / name}: {words}")
+    assert "rebuild the geography" in result.stderr and result.stderr.count("\n") == 1
+    assert folder_state(geodata) == before and not (tmp_path / "out.png").exists()
+
+
+def run_cli_on(cli, geodata: Path, *args: str | Path):
+    """``cli`` with ``--geodata`` pointing elsewhere than the synthetic world's (the last one given wins)."""
+    return cli("--geodata", geodata, *args, check=False)
+
+
+def test_base_layer_problems_say_which_layers_the_map_would_lack(tmp_path):
+    from dashboard.core.geography import base_layer_problems
+
+    assert base_layer_problems(SYNTHETIC_GEODATA) == []
+    geodata = broken_geodata(tmp_path, "governorates.geojson", b"")
+    assert [str(p) for p in base_layer_problems(geodata)] == [
+        f"{geodata / 'governorates.geojson'}: is empty (0 bytes); rebuild the geography "
+        "(python geodata/build.py) or reinstall the package"]
+
+
+# --- exports safe in the tools they open in ---------------------------------------------------------
+
+#: Text a hostile or careless contributor might put in the record, for the export tools to choke on.
+SCRIPT_SUMMARY = "<script>alert(1)</script> ]]><b>out of CDATA</b> & more"
+FORMULA_SUMMARY = "=cmd|' /C calc'!A0"
+FORMULA_TITLE = '@HYPERLINK("http://example.org/x","click")'
+
+
+@pytest.fixture
+def hostile_events(tmp_path) -> Path:
+    def quoted(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    text = SYNTHETIC_EVENTS.read_text(encoding="utf-8")
+    for old, new in [("summary: Iraqi forces retook Ashford.", f"summary: {quoted(SCRIPT_SUMMARY)}"),
+                     ("summary: Rebels took Northmere from IS.", f"summary: {quoted(FORMULA_SUMMARY)}"),
+                     ("title: Fixture wire,", f"title: {quoted(FORMULA_TITLE)},")]:
+        assert old in text
+        text = text.replace(old, new)
+    events = tmp_path / "hostile.yaml"
+    events.write_text(text, encoding="utf-8")
+    return events
+
+
+class _Tags(HTMLParser):
+    """The tags an HTML renderer (Google Earth's balloons) would find in a text."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+def test_kml_names_and_descriptions_are_escaped_html_in_cdata(cli, tmp_path, hostile_events):
+    out = tmp_path / "map.kml"
+    cli("--events", hostile_events, "export", "--date", "2016-07-15", "--format", "kml", "--out", out)
+    raw = out.read_text(encoding="utf-8")
+    assert "<![CDATA[&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt;&lt;b&gt;" in raw
+    marks = {p.findtext(f"{KML}ExtendedData/{KML}Data[@name='id']/{KML}value"): p
+             for p in ET.parse(out).getroot().iter(f"{KML}Placemark")}  # the file is still XML
+    description = marks["ashford-2016-06-26"].findtext(f"{KML}description")
+    assert _Tags(description).tags == []  # nothing in it is markup for Google Earth
+    assert html.unescape(description).startswith(SCRIPT_SUMMARY + "\n" + FORMULA_TITLE)
+    assert all(_Tags(mark.findtext(f"{KML}name")).tags == [] for mark in marks.values())
+
+
+def test_csv_cells_never_start_a_formula_and_numbers_stay_numbers(cli, tmp_path, hostile_events):
+    out = tmp_path / "rows.csv"
+    cli("--events", hostile_events, "export", "--date", "2016-07-15", "--format", "csv", "--out", out)
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["northmere-2016-06-28"]["summary"] == "'" + FORMULA_SUMMARY
+    assert by_id["ashford-2016-06-26"]["summary"] == SCRIPT_SUMMARY  # not a formula: left as written
+    assert by_id["ashford-2016-06-26"]["sources"].startswith("'" + FORMULA_TITLE)
+    for row in rows:
+        for cell in row.values():
+            if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                float(cell)  # only a plain number may start so
+    areas = [r for r in rows if r["kind"] == "area"]
+    assert areas and all(float(r["area_km2"]) > 0 for r in areas)  # numbers are written as numbers
+    assert all(-90 <= float(r["lat"]) <= 90 for r in rows if r["kind"] == "place")
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("=1+2", "'=1+2"), ("+1+2", "'+1+2"), ("-1+2", "'-1+2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1+2", "'\t=1+2"), ("\r=1+2", "'\r=1+2"), ("-12.5", "-12.5"), ("+3", "+3"), ("-1e3", "-1e3"),
+    ("Raqqa", "Raqqa"), ("a=b", "a=b"), ("", ""),
+])
+def test_csv_text_neutralises_formulas_only(cell, written):
+    from dashboard.outputs.formats import csv_text
+
+    assert csv_text(cell) == written

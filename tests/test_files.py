@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import stat
+import tempfile
+from pathlib import Path
 
 import pytest
 
-from dashboard.core.files import OutputError, atomic_write
+from dashboard.core.files import OutputError, atomic_write, ensure_content, writable_target
 
 
 @pytest.fixture
@@ -54,3 +58,126 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
 def test_a_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(OutputError, match="does not exist"), atomic_write(tmp_path / "no" / "map.png"):
         pass
+
+
+# --- what a write may replace ----------------------------------------------------------------------
+
+def test_a_symlink_stays_a_link_to_the_new_content(tmp_path, umask_022):
+    real = tmp_path / "data" / "events.yaml"
+    real.parent.mkdir()
+    real.write_text("old")
+    real.chmod(0o664)
+    link = tmp_path / "events.yaml"
+    link.symlink_to(real)
+    with atomic_write(link) as out:
+        out.write(b"new")
+    assert link.is_symlink() and link.readlink() == real
+    assert real.read_text() == "new" and mode(real) == 0o664
+    assert sorted(p.name for p in real.parent.iterdir()) == ["events.yaml"]  # the temporary went there
+
+
+def test_a_dangling_symlink_creates_its_target(tmp_path, umask_022):
+    link = tmp_path / "map.png"
+    link.symlink_to(tmp_path / "real.png")
+    with atomic_write(link) as out:
+        out.write(b"png")
+    assert link.is_symlink() and (tmp_path / "real.png").read_bytes() == b"png"
+
+
+def make_fifo(path):
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda p: p.mkdir() or p, "it is a folder, not a regular file"),
+    (make_fifo, "it is a FIFO (named pipe), not a regular file"),
+    (lambda p: (p.parent / "loop").symlink_to(p.parent / "loop") or p.symlink_to(p.parent / "loop") or p,
+     "a symlink that leads nowhere"),
+])
+def test_what_is_not_a_regular_file_is_refused_and_left_alone(tmp_path, make, words):
+    target = make(tmp_path / "out.png")
+    before = sorted((p.name, p.is_dir(), p.is_fifo()) for p in tmp_path.iterdir())
+    with pytest.raises(OutputError, match=re.escape(f"cannot write {target}: {words}")), \
+            atomic_write(target) as out:
+        out.write(b"never")
+    assert sorted((p.name, p.is_dir(), p.is_fifo()) for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_device_is_refused_before_anything_is_written():
+    full_before = os.stat("/dev/full")
+    refused = pytest.raises(OutputError, match="/dev/full: it is a device, not a regular file")
+    with refused, atomic_write("/dev/full") as out:
+        out.write(b"never")
+    assert os.stat("/dev/full").st_rdev == full_before.st_rdev  # still the device
+
+
+@pytest.mark.parametrize("readonly", [0o444, 0o400, 0o555])
+def test_a_read_only_file_is_refused_not_replaced(tmp_path, readonly):
+    """Even for root, who may write anything: chmod a-w is how a file is kept as it is."""
+    target = tmp_path / "events.yaml"
+    target.write_text("kept")
+    target.chmod(readonly)
+    with pytest.raises(OutputError, match=re.escape(f"it is read-only (mode 0{readonly:o})")), \
+            atomic_write(target) as out:
+        out.write(b"new")
+    assert target.read_text() == "kept" and mode(target) == readonly
+    assert [p.name for p in tmp_path.iterdir()] == ["events.yaml"]
+
+
+def test_writable_target_names_the_file_a_write_replaces(tmp_path):
+    real = tmp_path / "real.csv"
+    (tmp_path / "link.csv").symlink_to(real)
+    assert writable_target(tmp_path / "link.csv") == real
+    assert writable_target(tmp_path / "new.csv") == tmp_path / "new.csv"
+
+
+# --- interrupted writes ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, SystemExit])
+def test_an_interrupt_leaves_the_old_file_and_no_temporary(tmp_path, interrupt):
+    target = tmp_path / "map.png"
+    target.write_bytes(b"old")
+    with pytest.raises(interrupt), atomic_write(target) as out:
+        out.write(b"half")
+        assert len(list(tmp_path.iterdir())) == 2  # the temporary file is there while writing
+        raise interrupt()
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["map.png"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_interrupts_are_held_while_the_temporary_file_is_made_and_delivered_after(tmp_path, monkeypatch):
+    """A SIGINT arriving inside mkstemp is delivered once the temporary's name is known, so its
+    clean-up can remove it."""
+    made = []
+
+    def mkstemp(**kwargs):
+        signal.raise_signal(signal.SIGINT)  # blocked: pending until the mask comes off
+        made.append(real_mkstemp(**kwargs))
+        return made[-1]
+
+    real_mkstemp = tempfile.mkstemp
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    with pytest.raises(KeyboardInterrupt), atomic_write(tmp_path / "map.png") as out:
+        out.write(b"never")
+    assert made and list(tmp_path.iterdir()) == []
+
+
+# --- generated files checked, not trusted by name --------------------------------------------------
+
+@pytest.mark.parametrize("there", [None, b"", b'{"type": "FeatureCol', b'{"type": "FeatureCollectioN"}'])
+def test_ensure_content_rewrites_a_missing_empty_short_or_changed_file(tmp_path, umask_022, there):
+    path = tmp_path / "countries-0123abcd.json"
+    if there is not None:
+        path.write_bytes(there)
+    assert ensure_content(path, b'{"type": "FeatureCollection"}') is True
+    assert path.read_bytes() == b'{"type": "FeatureCollection"}' and mode(path) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_ensure_content_leaves_a_file_that_already_holds_it(tmp_path):
+    path = tmp_path / "record-0123abcd.json"
+    path.write_bytes(b"[1, 2]")
+    mtime = path.stat().st_mtime_ns
+    assert ensure_content(path, b"[1, 2]") is False and path.stat().st_mtime_ns == mtime

@@ -24,11 +24,12 @@ from typing import Any
 
 import numpy as np
 import shapely
+import shapely.errors
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.core import paths
-from dashboard.core.problems import Problem
+from dashboard.core.problems import DataError, Problem
 
 EQUAL_AREA_CRS = "+proj=laea +lat_0=34 +lon_0=42 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
 FOCUS_COUNTRIES = ("SY", "IQ")
@@ -72,29 +73,79 @@ class Feature:
     properties: dict[str, Any]
 
 
+#: What to do about a generated geography file that cannot be used.
+REBUILD = "rebuild the geography (python geodata/build.py) or reinstall the package"
+
+
 def read_features(path: Path) -> list[Feature]:
-    """Read a GeoJSON FeatureCollection into :class:`Feature` objects."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [Feature(shapely.geometry.shape(f["geometry"]), f.get("properties") or {})
-            for f in data["features"]]
+    """Read a GeoJSON FeatureCollection into :class:`Feature` objects.
+
+    The geography files are generated, and checked here rather than trusted by their names: one that
+    is empty (an interrupted build), unreadable, not JSON or not a FeatureCollection of shapes raises
+    :class:`DataError` naming the file and what is wrong with it.
+
+    >>> len(read_features(paths.GEODATA / "countries.geojson")) > 2
+    True
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _unusable(path, f"cannot be read ({exc.strerror})") from None
+    if not data.strip():
+        raise _unusable(path, f"is empty ({len(data)} bytes)")
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _unusable(path, "is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise _unusable(path, f"is not JSON (line {exc.lineno}: {exc.msg}; cut short?)") from None
+    except RecursionError:
+        raise _unusable(path, "is not GeoJSON (nested too deeply)") from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
+            or not isinstance(doc.get("features"), list):
+        raise _unusable(path, "is not a GeoJSON FeatureCollection")
+    found = []
+    for index, item in enumerate(doc["features"]):
+        try:
+            properties = item.get("properties") or {}
+            if not isinstance(properties, dict):
+                raise TypeError("properties are not a mapping")
+            found.append(Feature(shapely.geometry.shape(item["geometry"]), properties))
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError):
+            raise DataError([Problem(str(path), None, f"features[{index}]",
+                                     f"not a GeoJSON feature with a geometry; {REBUILD}")]) from None
+    return found
+
+
+def _unusable(path: Path, what: str) -> DataError:
+    return DataError([Problem(str(path), None, "", f"{what}; {REBUILD}")])
+
+
+def _layer(path: Path) -> list[Feature]:
+    """A base layer the map cannot do without: its features, at least one."""
+    found = read_features(path)
+    if not found:
+        raise _unusable(path, "has no features")
+    return found
 
 
 @cache
 def countries(geodata: Path = paths.GEODATA) -> list[Feature]:
     """Syria, Iraq and their neighbours (property ``role``: ``focus`` or ``context``)."""
-    return read_features(geodata / "countries.geojson")
+    return _layer(geodata / "countries.geojson")
 
 
 @cache
 def governorates(geodata: Path = paths.GEODATA) -> list[Feature]:
     """The governorates of Syria and Iraq."""
-    return read_features(geodata / "governorates.geojson")
+    return _layer(geodata / "governorates.geojson")
 
 
 @cache
 def rivers(geodata: Path = paths.GEODATA) -> list[Feature]:
     """Named main rivers (Euphrates, Tigris, Khabur, ...)."""
-    return read_features(geodata / "rivers.geojson")
+    return _layer(geodata / "rivers.geojson")
 
 
 #: Rivers wide enough to be a front (the Euphrates at Deir ez-Zor and Raqqa, the Tigris at Mosul):
@@ -120,6 +171,23 @@ def regions(geodata: Path = paths.GEODATA) -> list[Feature]:
     """Natural regions within Syria and Iraq (``Syrian Desert``, ``Mesopotamia``), by ``name``."""
     path = geodata / "regions.geojson"
     return read_features(path) if path.exists() else []
+
+
+def base_layer_problems(geodata: Path = paths.GEODATA) -> list[Problem]:
+    """Why base layers of the map cannot be drawn: a problem per file that fails to load, ``[]`` if none.
+
+    For the map to say so rather than silently leave out countries, governorates or rivers.
+
+    >>> base_layer_problems()
+    []
+    """
+    problems: list[Problem] = []
+    for layer in (countries, governorates, rivers, lakes, regions):
+        try:
+            layer(Path(geodata))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    return problems
 
 
 #: The natural regions whose scattered settlements do not make the land around them held.
@@ -181,5 +249,5 @@ def outlines(geodata: Path = paths.GEODATA) -> dict[str, BaseGeometry]:
              if f.properties.get("iso_a2") in FOCUS_COUNTRIES}
     missing = set(FOCUS_COUNTRIES) - set(found)
     if missing:
-        raise ValueError(f"{geodata / 'countries.geojson'}: no outline for {', '.join(sorted(missing))}")
+        raise _unusable(geodata / "countries.geojson", f"has no outline for {', '.join(sorted(missing))}")
     return {iso: shapely.make_valid(project(geom)) for iso, geom in found.items()}

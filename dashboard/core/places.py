@@ -184,8 +184,21 @@ def read_places(path: Path | str) -> Gazetteer:
     refuses places far outside both, and ``validate`` reports them
     (:func:`dashboard.core.geography.places_outside`); loading does not look.
     """
-    stat = Path(path).stat()
-    return _read_places(str(path), stat.st_mtime_ns, stat.st_size)
+    def unusable(what: str) -> DataError:
+        return DataError([Problem(str(path), None, "", f"{what}; rebuild the geography "
+                                  "(python geodata/build.py) or reinstall the package")])
+
+    # A generated file is checked, not trusted by its name: empty (an interrupted build) or unreadable
+    # is one clear problem, not a list of missing columns or a traceback.
+    try:
+        stat = Path(path).stat()
+        if stat.st_size == 0:
+            raise unusable("the gazetteer is empty (0 bytes)")
+        return _read_places(str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError as exc:
+        raise unusable(f"the gazetteer cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise unusable("the gazetteer is not UTF-8 text") from None
 
 
 @lru_cache(maxsize=8)

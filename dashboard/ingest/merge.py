@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.core.events import Event, EventRecord, free_id, parse_events
-from dashboard.core.files import atomic_write
+from dashboard.core.files import OutputError, atomic_write, writable_target
 from dashboard.core.places import Gazetteer
 from dashboard.core.problems import DataError, Problem
 from dashboard.core.validation import check_text, read_file
@@ -316,10 +316,16 @@ def _line_in(item: Any, subfield: str) -> int:
 def _write(path: Path, original: bytes, text: str, backup: bool) -> Path | None:
     """Write ``text`` over ``path`` atomically, after saving ``original`` beside it if asked.
 
-    Refuses if the file changed since it was read; keeps the file's permissions.
+    Refuses if the file changed since it was read, and a file that cannot be replaced (read-only, not
+    a regular file: :func:`writable_target`) before any backup is made; keeps the file's permissions.
     """
     if path.read_bytes() != original:
         raise DataError([Problem(str(path), None, "", "changed while merging; nothing written, try again")])
+    try:
+        writable_target(path)
+    except OutputError as exc:
+        reason = str(exc).removeprefix(f"cannot write {path}: ")
+        raise DataError([Problem(str(path), None, "", f"{reason}; nothing written")]) from None
     mode = stat.S_IMODE(path.stat().st_mode)
     saved = None
     if backup:

@@ -13,8 +13,11 @@ place,mosul,Mosul,,mosul,36.34,43.13,isis,,,,,,,,,,,,
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
+import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import Any
@@ -38,25 +41,51 @@ CSV_COLUMNS = ("kind", "id", "name", "date", "place", "lat", "lon", "faction", "
 
 def to_csv(features: Iterable[Feature]) -> str:
     """One row per feature: places and events with ``lat``/``lon``; areas, front lines and changed
-    land with their shape as WKT (WGS84) in ``wkt``, the column GIS tools read a CSV's shapes from."""
+    land with their shape as WKT (WGS84) in ``wkt``, the column GIS tools read a CSV's shapes from.
+
+    Text that a spreadsheet would run as a formula is neutralised (:func:`csv_text`); numbers stay
+    numbers.
+    """
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for f in features:
         props = f["properties"]
         if f["geometry"]["type"] != "Point":
-            writer.writerow({**props, "factions": ";".join(props.get("factions", [])),
-                             "sides": ";".join(props.get("sides", [])),
-                             "wkt": shapely.geometry.shape(f["geometry"]).wkt})
-            continue
-        lon, lat = f["geometry"]["coordinates"]
-        row = {**props, "lat": lat, "lon": lon, "factions": ";".join(props.get("factions", [])),
-               "date": _csv_date(props),
-               "name": props.get("place_name", props.get("name")),
-               "place": props.get("place", props.get("id")),
-               "sources": "; ".join(_cite(s) for s in props.get("sources", []))}
-        writer.writerow(row)
+            row = {**props, "factions": ";".join(props.get("factions", [])),
+                   "sides": ";".join(props.get("sides", [])),
+                   "wkt": shapely.geometry.shape(f["geometry"]).wkt}
+        else:
+            lon, lat = f["geometry"]["coordinates"]
+            row = {**props, "lat": lat, "lon": lon, "factions": ";".join(props.get("factions", [])),
+                   "date": _csv_date(props),
+                   "name": props.get("place_name", props.get("name")),
+                   "place": props.get("place", props.get("id")),
+                   "sources": "; ".join(_cite(s) for s in props.get("sources", []))}
+        writer.writerow({key: csv_text(value) if isinstance(value, str) else value
+                         for key, value in row.items()})
     return out.getvalue()
+
+
+#: What a cell must not start with, lest a spreadsheet run it as a formula (OWASP, "CSV injection"):
+#: ``=``, ``+``, ``-``, ``@``, tab and carriage return.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_text(text: str) -> str:
+    """A text cell no spreadsheet runs: one that would start a formula gets a leading ``'``.
+
+    A plain number (``-12.5``) is left as it is: it cannot be a formula, and stays a number.
+
+    >>> print(csv_text('=HYPERLINK("http://x", "click")'), csv_text("@SUM(A1)"), csv_text("-2+3"))
+    '=HYPERLINK("http://x", "click") '@SUM(A1) '-2+3
+    >>> csv_text("-12.5"), csv_text("Raqqa")
+    ('-12.5', 'Raqqa')
+    """
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _csv_date(props: dict[str, Any]) -> str | None:
@@ -76,7 +105,18 @@ def _kml_colour(hex_rgb: str, alpha: str) -> str:
 
 
 def to_kml(features: Iterable[Feature], colours: dict[str, str]) -> str:
-    """KML with one folder per kind; ``colours`` by area category (``EventRecord.colours``)."""
+    """KML with one folder per kind; ``colours`` by area category (``EventRecord.colours``).
+
+    Placemarks' names and descriptions are HTML-escaped text in CDATA: Google Earth shows them as
+    HTML, so text from the data must not become markup there (:func:`_html_text`).
+
+    >>> event = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [43.1, 36.3]},
+    ...          "properties": {"kind": "event", "date": "2016-07-15", "place_name": "Mosul",
+    ...                         "summary": "<b>x</b> ]]> y", "sources": []}}
+    >>> kml = to_kml([event], {})
+    >>> kml[kml.index("<description>"):].split("\\n")[0]
+    '<description><![CDATA[&lt;b&gt;x&lt;/b&gt; ]]&gt; y'
+    """
     kml = ET.Element("kml", xmlns="http://www.opengis.net/kml/2.2")
     doc = ET.SubElement(kml, "Document")
     ET.SubElement(doc, "name").text = "frontlines"
@@ -94,7 +134,33 @@ def to_kml(features: Iterable[Feature], colours: dict[str, str]) -> str:
             ET.SubElement(folders[kind], "name").text = kind
         _kml_placemark(folders[kind], f)
     ET.indent(kml)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode")
+    # ElementTree cannot write CDATA: each marked text is written as a numbered placeholder between
+    # markers nothing else can contain (a fresh random token), then put back as a CDATA section.
+    marker = secrets.token_hex(16)
+    texts: list[str] = []
+    for element in kml.iter():
+        if element.attrib.pop(_CDATA, None) is not None:
+            texts.append(element.text or "")
+            element.text = f"{marker}{len(texts) - 1}{marker}"
+    text = re.sub(f"{marker}(\\d+){marker}", lambda m: f"<![CDATA[{texts[int(m.group(1))]}]]>",
+                  ET.tostring(kml, encoding="unicode"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text
+
+
+#: An attribute marking, while the tree is built, an element whose text goes out as CDATA.
+_CDATA = "_frontlines_cdata"
+
+
+def _html_text(element: ET.Element, text: str) -> None:
+    """Give ``element`` ``text`` for a tool that renders it as HTML (Google Earth): HTML-escaped, to be
+    written in CDATA.  Escaping turns every ``>`` into ``&gt;``, so no ``]]>`` can end the section early.
+    Characters XML does not allow (control characters) are dropped: the file must stay XML."""
+    element.text = html.escape(_XML_INVALID.sub("", text), quote=False)
+    element.set(_CDATA, "")
+
+
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
 
 
 def _kml_placemark(folder: ET.Element, feature: Feature) -> None:
@@ -106,10 +172,10 @@ def _kml_placemark(folder: ET.Element, feature: Feature) -> None:
     else:
         label = {"area": props.get("faction"), "front_line": " / ".join(props.get("sides", [])),
                  "place": props.get("name"), "change": f"{props.get('from')} -> {props.get('to')}"}[kind]
-    ET.SubElement(mark, "name").text = str(label)
+    _html_text(ET.SubElement(mark, "name"), str(label))
     if kind == "event":
-        ET.SubElement(mark, "description").text = props["summary"] + "\n" + "\n".join(
-            _cite(s) for s in props["sources"])
+        _html_text(ET.SubElement(mark, "description"), props["summary"] + "\n" + "\n".join(
+            _cite(s) for s in props["sources"]))
     faction = props.get("faction") or (props.get("sides") or [None])[0]
     if kind != "event" and faction:
         ET.SubElement(mark, "styleUrl").text = f"#f-{faction}"
