@@ -23,7 +23,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.core import features, paths
+from dashboard.core import features, geography, paths
 from dashboard.core.changes import change_totals, land_changes
 from dashboard.core.events import CONTESTED, EVENT_TYPES, UNCLAIMED
 from dashboard.core.labels import map_labels
@@ -53,6 +53,11 @@ st.set_page_config(page_title="frontlines", layout="wide")
 @st.cache_resource
 def load_model(events: str, geodata: str) -> ControlModel:
     return ControlModel.load(events, Path(geodata))
+
+
+@st.cache_resource
+def base_map_problems(geodata: str) -> list[str]:
+    return [str(p) for p in geography.base_layer_problems(Path(geodata))]
 
 
 @st.cache_resource
@@ -181,6 +186,11 @@ def main() -> None:
     except DataError as exc:
         st.error("The data files are invalid:")
         st.code("\n".join(str(p) for p in exc.problems), language=None)
+        return
+    problems = base_map_problems(sources[1])
+    if problems:  # the map would lack its borders and rivers without a word: say so instead
+        st.error("The base map's geography files cannot be read:")
+        st.code("\n".join(problems), language=None)
         return
     init_state(model)
     for warning in st.session_state.pop(Key.LINK_WARNINGS, []):
@@ -409,9 +419,10 @@ def place_history(model: ControlModel, place: Any, date: dt.date) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
-#: The app's pages, named as the sidebar shows them (the map is the home page, at "/").
-PAGES = [st.Page(main, title="Map", icon=":material/map:", default=True),
+#: The app's pages, named as the sidebar shows them (the map is the home page, at "/").  No icons:
+#: Streamlit fetches a page's Material icon from fonts.gstatic.com, and the app makes no request out.
+PAGES = [st.Page(main, title="Map", default=True),
          st.Page(Path(__file__).parent / "pages" / "add_article.py", title="Add article",
-                 icon=":material/post_add:", url_path="add_article")]
+                 url_path="add_article")]
 
 st.navigation(PAGES).run()

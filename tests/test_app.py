@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from urllib.parse import parse_qsl
 
 import pyarrow as pa
@@ -265,6 +266,17 @@ def test_invalid_events_file_shows_the_problems_not_a_traceback(tmp_path, monkey
     assert not at.exception
     assert "invalid" in at.error[0].value
     assert "did you mean: fallujah" in at.code[0].value
+
+
+def test_unreadable_base_geography_is_said_not_silently_dropped(tmp_path, monkeypatch):
+    geodata = tmp_path / "geodata"
+    shutil.copytree(paths.GEODATA, geodata)
+    (geodata / "governorates.geojson").write_bytes(b"")  # left empty by an interrupted build
+    monkeypatch.setattr(paths, "GEODATA", geodata)
+    at = app()
+    assert not at.exception
+    assert "geography files cannot be read" in at.error[0].value
+    assert "governorates.geojson" in at.code[0].value
 
 
 def share_link(at: AppTest) -> str:

@@ -132,8 +132,7 @@ def test_default_date_draws_every_faction_holding_land(map_page):
     assert page.locator('[data-testid="stMainMenu"]').count() == 0
     # The pages are named for what they hold, in the sidebar's navigation.
     nav = page.locator('[data-testid="stSidebarNav"] a')
-    # (a link's last line: the first is its icon's ligature)
-    assert [nav.nth(i).inner_text().splitlines()[-1] for i in range(nav.count())] == ["Map", "Add article"]
+    assert [nav.nth(i).inner_text().strip() for i in range(nav.count())] == ["Map", "Add article"]
 
 
 def test_slider_redraws_the_map_in_the_browser_and_the_page_follows(session):
@@ -338,6 +337,19 @@ def test_an_events_whole_ring_and_its_dot_open_its_popup(map_page):
         page.mouse.click(box["x"] + x + dx, box["y"] + y)
         assert map_page.in_map("(w) => w.document.querySelectorAll('.leaflet-popup').length") == 1, dx
     map_page.in_map("(w) => { w.map.closePopup(); return 0; }")
+
+
+def test_a_base_map_that_fails_to_load_is_said_on_the_map(map_page):
+    context = map_page.page.context.browser.new_context(viewport=browser.VIEWPORT)
+    page = context.new_page()
+    try:
+        page.route("**/generated/countries-*.json", lambda route: route.abort())
+        page.goto(map_page.base_url, wait_until="domcontentloaded")
+        note = page.frame_locator(browser.MAP_IFRAME).locator(".fl-base-error")
+        note.wait_for(timeout=60_000)
+        assert "failed to load" in note.inner_text()
+    finally:
+        context.close()
 
 
 def test_add_article_page_proposes_candidates_on_its_map(map_page):

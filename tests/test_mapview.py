@@ -103,6 +103,11 @@ def test_base_geography_is_published_as_static_files_named_by_content(tmp_path):
         assert written == json.loads(json.dumps(inline[name]))
     assert mapview.publish_geography(directory=tmp_path) == urls  # same content, same names
     assert not list(tmp_path.glob("*.tmp"))
+    # A file left empty (a crash, a full disk) is written again, not served because of its name.
+    emptied = tmp_path / urls["rivers"].rsplit("/", 1)[1]
+    emptied.write_bytes(b"")
+    assert mapview.publish_geography(directory=tmp_path) == urls
+    assert json.loads(emptied.read_text(encoding="utf-8")) == json.loads(json.dumps(inline["rivers"]))
 
 
 def test_an_unwritable_static_folder_means_an_inline_map_not_a_crash(tmp_path):

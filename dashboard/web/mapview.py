@@ -37,7 +37,7 @@ from shapely.geometry import mapping
 from dashboard.core import features, geography, palette, paths
 from dashboard.core.events import CONTESTED, SPECIAL_COLOURS, UNCLAIMED, EventRecord
 from dashboard.core.features import event_when
-from dashboard.core.files import OutputError, atomic_write
+from dashboard.core.files import OutputError, ensure_content
 from dashboard.core.labels import Label
 from dashboard.core.timeline import timeline
 from dashboard.core.wording import change_text, cite, event_type
@@ -183,9 +183,7 @@ def _publish(name: str, data: Any, directory: Path) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
-    if not path.exists():
-        with atomic_write(path) as out:
-            out.write(text.encode("utf-8"))
+    ensure_content(path, text.encode("utf-8"))  # the name says what it should hold, not that it does
     return f"{GENERATED_URL}/{path.name}"
 
 

@@ -39,7 +39,10 @@ class BaseGeography(LiteralMacroElement):
   var names = Object.keys(specs);
   Promise.all(names.map(function (name) {
     var source = sources[name];
-    return typeof source === "string" ? fetch(source).then(function (r) { return r.json(); }) : source;
+    return typeof source === "string" ? fetch(source).then(function (r) {
+      if (!r.ok) throw new Error(source + ": HTTP " + r.status);
+      return r.json();
+    }) : source;
   })).then(function (collections) {
     collections.forEach(function (data, i) {
       var spec = specs[names[i]];
@@ -48,6 +51,16 @@ class BaseGeography(LiteralMacroElement):
         return Object.assign({}, spec.style, extra);
       }}).addTo(map);
     });
+  }).catch(function (error) {
+    // Say so on the map rather than leave out countries, governorates and rivers without a word.
+    var note = L.control({position: "topleft"});
+    note.onAdd = function () {
+      var div = L.DomUtil.create("div", "fl-box fl-base-error");
+      div.textContent = "The base map (borders, rivers) failed to load: reload the page.";
+      return div;
+    };
+    note.addTo(map);
+    console.error("frontlines base map:", error);
   });
 })({{ this._parent.get_name() }});
 {% endmacro %}
