@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dashboard.core import features, paths
+from dashboard.core import features, palette, paths
 from dashboard.core.model import ControlModel
 from dashboard.web import mapview
 from dashboard.web.elements import ControlLayers, EngineCommand
@@ -173,3 +173,38 @@ def test_country_names_for_syria_iraq_and_their_larger_neighbours():
     assert not {"Lebanon", "Israel", "Palestine", "Kuwait"} & set(names)  # too small to name at this scale
     page = mapview.base_map(labels=[]).get_root().render()
     assert '"Syria"' in page and "fl-country" in page
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of an sRGB hex colour, for perceived colour differences."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    xyz = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.9505, 0.2126 * r + 0.7152 * g + 0.0722 * b, \
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.089
+    f = [t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def colour_difference(a: str, b: str) -> float:
+    """CIE76 delta E: about 2 is just noticeable, 25 and more reads as another colour.
+
+    >>> round(colour_difference("#000000", "#ffffff"))
+    100
+    """
+    return sum((x - y) ** 2 for x, y in zip(_lab(a), _lab(b), strict=True)) ** 0.5
+
+
+def test_front_lines_and_the_siege_outline_are_told_apart_from_what_they_sit_beside(real_model):
+    colours = real_model.record.colours
+    # Front lines are not the Syrian government's red (as they were: a red line read as its land) ...
+    assert colour_difference(palette.FRONT_COLOUR, colours["syria"]) >= 25
+    # ... and stand out on every faction's land as drawn (its most opaque tier).
+    for faction, colour in colours.items():
+        seen = (int(colour[i:i + 2], 16) * palette.AREA_OPACITY + 255 * (1 - palette.AREA_OPACITY)
+                for i in (1, 3, 5))  # over white land, through the areas' translucent layer
+        drawn = "#" + "".join(f"{round(c):02x}" for c in seen)
+        assert colour_difference(palette.FRONT_COLOUR, drawn) >= 25, (faction, drawn)
+    # A besieged enclave's outline is not a capture's ring, nor a front line.
+    assert colour_difference(palette.BESIEGED_COLOUR, palette.EVENT_COLOURS["capture"]) >= 25
+    assert colour_difference(palette.BESIEGED_COLOUR, palette.FRONT_COLOUR) >= 25

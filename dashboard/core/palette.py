@@ -6,12 +6,13 @@ rest of the map's look, kept in one place so a PNG for a briefing matches the ap
 Examples
 --------
 >>> FRONT_COLOUR
-'#b71c1c'
+'#000000'
 """
 
 from __future__ import annotations
 
-FRONT_COLOUR = "#b71c1c"
+#: Black, not red: red is the Syrian government's land, and a red line on it disappears.
+FRONT_COLOUR = "#000000"
 UNKNOWN_COLOUR = "#bdbdbd"
 #: Opacity of control areas over the land colour: reported land, then lighter for what the model
 #: infers (land followed from a distant town) and lightest for sparse land a faction dominates.
@@ -54,6 +55,9 @@ BORDER_COLOUR = "#6d6d6d"
 GOVERNORATE_COLOUR = "#9e9e9e"
 RIVER_COLOUR = "#4a90c2"
 SEA_COLOUR = "#dbe9f4"  # the sea, and lakes
-BESIEGED_COLOUR = "#000000"
-EVENT_COLOURS = {"capture": "#000000", "offensive": "#1565c0", "siege": "#6a1b9a", "siege_broken": "#00897b",
+#: A besieged enclave's outline is the colour of sieges (events of type ``siege``), unlike the front
+#: lines (black) and a capture's ring (dark blue); no faction is this purple (contested land is lighter
+#: and dashed).
+BESIEGED_COLOUR = "#6a1b9a"
+EVENT_COLOURS = {"capture": "#0d47a1", "offensive": "#29b6f6", "siege": "#6a1b9a", "siege_broken": "#00897b",
                  "bombing": "#e65100", "evacuation": "#5d4037", "other": "#616161"}

@@ -92,9 +92,12 @@ def legend_html(factions: dict[str, tuple[str, str]], comparison: bool = True) -
              for tier, label in palette.TIER_LABELS.items()]
     rows += [
         row(fill(SPECIAL_COLOURS[CONTESTED], "border:1px dashed #000"), "contested"),
-        row(fill("#ffffff", "border:2px solid #000"), "besieged (black outline)"),
+        row(fill("#ffffff", f"border:2px solid {palette.BESIEGED_COLOUR}"), "besieged (purple outline)"),
         row(f'<i class="fl-line" style="border-top-color:{FRONT_COLOUR}"></i>', "front line"),
-        row('<i class="fl-dot" style="background:#fff;border:2px solid #000"></i>', "event near the date"),
+        row(f'<i class="fl-dot" style="background:#fff;border:2px solid {EVENT_COLOURS["capture"]}"></i>',
+            "capture near the date"),
+        row(f'<i class="fl-dot" style="background:#fff;border:2px solid {EVENT_COLOURS["siege"]}"></i>',
+            "other event (ring by type)"),
     ]
     if comparison:
         rows.append(row(fill("#9e9e9e", "border:1.5px dashed #000"), "changed hands since comparison date"))
