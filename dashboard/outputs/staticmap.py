@@ -29,7 +29,7 @@ import datetime as dt
 import io
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -174,8 +174,8 @@ def draw_map(model: ControlModel, date: dt.date, *, frame: Frame | None = None,
     figure = Figure(figsize=size_in, dpi=DPI)
     lines = _wrap(notes, chars=int(width * (_PANEL_X - 0.02) * 72 / (_NOTE_SIZE * 0.5)))
     notes_in = len(lines) * _NOTE_SIZE * 1.45 / 72 + (0.15 if lines else 0)
-    bottom, top = (0.3 + notes_in) / height, 1 - 0.85 / height
-    box = (0.01, bottom, _PANEL_X - 0.025, top - bottom)
+    box, top = map_box(size_in, notes_in)
+    bottom = box[1]
     ax = figure.add_axes(box, gid=MAP_GID)
     frame = frame.fitted(box[2] * width / (box[3] * height))
     ax.set_facecolor(palette.SEA_COLOUR)
@@ -212,6 +212,20 @@ def draw_map(model: ControlModel, date: dt.date, *, frame: Frame | None = None,
     figure.text(0.99, 0.15 / height, "  ·  ".join(CREDITS), fontsize=6.5, ha="right", va="center",
                 color="#444444")
     return figure
+
+
+def map_box(size_in: tuple[float, float], notes_in: float = 0.0
+            ) -> tuple[tuple[float, float, float, float], float]:
+    """Where :func:`draw_map` puts the map (left, bottom, width, height) and the top of its side panel,
+    as figure fractions, with ``notes_in`` inches of notes under the map.
+
+    >>> box, top = map_box(SIZE_IN)
+    >>> round(box[0] + box[2], 2), round(top, 3)
+    (0.73, 0.894)
+    """
+    height = size_in[1]
+    bottom, top = (0.3 + notes_in) / height, 1 - 0.85 / height
+    return (0.01, bottom, _PANEL_X - 0.025, top - bottom), top
 
 
 def _wrap(paragraphs: Iterable[str], chars: int) -> list[str]:
@@ -280,11 +294,15 @@ def _draw_base(ax: Axes, geodata: Path) -> None:
     countries[focus].boundary.plot(ax=ax, color=palette.BORDER_COLOUR, linewidth=1.1, zorder=5)
 
 
-def _draw_areas(ax: Axes, model: ControlModel, date: dt.date, frame: Frame) -> list[str]:
-    """Control areas and front lines; returns the factions seen in the frame, largest first."""
+def _draw_areas(ax: Axes, model: ControlModel, date: dt.date, frame: Frame,
+                shown: Collection[str] | None = None) -> list[str]:
+    """Control areas and front lines; returns the factions seen in the frame, largest first.
+
+    ``shown``: only these holders' areas and the front lines they are on (``None``: all).
+    """
     snapshot = model.snapshot(date)
     colours = model.record.colours
-    areas = [area for area in snapshot.areas if area.faction != UNCLAIMED]
+    areas = [area for area in snapshot.areas if area.faction != UNCLAIMED and _shows(shown, area.faction)]
     if areas:
         shapes = gpd.GeoSeries([area.geometry for area in areas])
         fills = [colours.get(area.faction, palette.UNKNOWN_COLOUR) for area in areas]
@@ -301,7 +319,7 @@ def _draw_areas(ax: Axes, model: ControlModel, date: dt.date, frame: Frame) -> l
                 edgecolor=[palette.BESIEGED_COLOUR if areas[i].besieged_by else fills[i] for i in outlined],
                 linewidth=[1.2 if areas[i].besieged_by else 0.6 for i in outlined],
                 linestyle=["solid" if areas[i].besieged_by else "dashed" for i in outlined])
-    lines = [line.geometry for line in snapshot.front_lines]
+    lines = [line.geometry for line in snapshot.front_lines if _shows(shown, *line.sides)]
     if lines:
         gpd.GeoSeries(lines).plot(ax=ax, color=palette.FRONT_COLOUR, linewidth=2.0, zorder=6)
     drawn: dict[str, float] = {}
@@ -311,9 +329,10 @@ def _draw_areas(ax: Axes, model: ControlModel, date: dt.date, frame: Frame) -> l
     return sorted(drawn, key=lambda f: -drawn[f])
 
 
-def _draw_changes(ax: Axes, model: ControlModel, since: dt.date, until: dt.date) -> list[Shift]:
+def _draw_changes(ax: Axes, model: ControlModel, since: dt.date, until: dt.date,
+                  shown: Collection[str] | None = None) -> list[Shift]:
     shifts = land_changes(model, since, until)
-    gained = [shift for shift in shifts if shift.new != UNCLAIMED]
+    gained = [shift for shift in shifts if shift.new != UNCLAIMED and _shows(shown, shift.old, shift.new)]
     if gained:
         shapes = gpd.GeoSeries([shift.geometry for shift in gained])
         shapes.plot(ax=ax, alpha=0.8, edgecolor="none", zorder=3.5,
@@ -323,13 +342,19 @@ def _draw_changes(ax: Axes, model: ControlModel, since: dt.date, until: dt.date)
     return shifts
 
 
-def _draw_places(ax: Axes, model: ControlModel, date: dt.date) -> None:
-    recorded = [i for i, p in enumerate(model.places) if p.id in model.recorded_places]
+def _draw_places(ax: Axes, model: ControlModel, date: dt.date, shown: Collection[str] | None = None) -> None:
     states = model.states(date)
+    recorded = [i for i, p in enumerate(model.places)
+                if p.id in model.recorded_places and _shows(shown, states[i].control.faction)]
     colours = model.record.colours
     ax.scatter(model.xy[recorded, 0], model.xy[recorded, 1], s=14, linewidths=0.6, edgecolors="#212121",
                c=[colours.get(states[i].control.faction, palette.UNKNOWN_COLOUR) for i in recorded],
                zorder=7)
+
+
+def _shows(shown: Collection[str] | None, *holders: str) -> bool:
+    """Whether a filter to ``shown`` holders (``None``: all) keeps what concerns ``holders``."""
+    return shown is None or any(holder in shown for holder in holders)
 
 
 def _label_ranks(km_per_inch: float) -> int:
