@@ -115,7 +115,8 @@ class TimelapseFrames:
     ``frame``: the extent (as ``snapshot --focus/--bbox``; default: both countries); ``factions``:
     only these holders' areas, places, front lines and changes (``None``: all).  :attr:`renders`
     counts the (state, previous state) pairs drawn so far; :attr:`stamp_box` is the only part of a
-    frame that differs between two frames of one pair.
+    frame that differs between two frames of one pair; :attr:`figure` holds what every frame shows
+    (geography, names, legend, scale bar, sources).
     """
 
     def __init__(self, model: ControlModel, dates: Sequence[dt.date], *, frame: Frame | None = None,
@@ -132,10 +133,10 @@ class TimelapseFrames:
         box, top = staticmap.map_box(size_in)
         frame = (frame or Frame.theatre(model.geodata)).fitted(box[2] * size_in[0] / (box[3] * size_in[1]))
         self.frame = frame
-        self._figure, self._ax = self._static_figure(size_in, box, top, title)
-        self._under = self._render(self._figure, lambda depth: depth < 2, background=True)
-        self._over_areas = self._render(self._figure, lambda depth: _OVER_AREAS <= depth < _OVER_GEOGRAPHY)
-        self._on_top = self._render(self._figure, lambda depth: depth >= _OVER_GEOGRAPHY)
+        self.figure, self._ax = self._static_figure(size_in, box, top, title)
+        self._under = self._render(self.figure, lambda depth: depth < 2, background=True)
+        self._over_areas = self._render(self.figure, lambda depth: _OVER_AREAS <= depth < _OVER_GEOGRAPHY)
+        self._on_top = self._render(self.figure, lambda depth: depth >= _OVER_GEOGRAPHY)
         self._layer_figure = Figure(figsize=size_in, dpi=self.dpi)  # areas and places, redrawn per pair
         self._layer_ax = self._map_axes(self._layer_figure, box)
         self._layer_figure.patch.set_visible(False)
@@ -146,6 +147,11 @@ class TimelapseFrames:
         #: (left, top, right, bottom) in pixels: where the date is stamped.
         self.stamp_box = (left, 0, size_px[0], min(header, height))
         self._font = ImageFont.truetype(_bold_font(), round(_STAMP_PT * self.dpi / 72))
+
+    def to_pixel(self, x: float, y: float) -> tuple[int, int]:
+        """Where a point of the map (projected metres) falls on a frame: (column, row)."""
+        column, up = self._ax.transData.transform((x, y))
+        return int(column), int(self.size_px[1] - up)
 
     # --- the picture of each frame ---------------------------------------------------------------
 
