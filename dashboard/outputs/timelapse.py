@@ -122,13 +122,15 @@ class TimelapseFrames:
     def __init__(self, model: ControlModel, dates: Sequence[dt.date], *, frame: Frame | None = None,
                  factions: Collection[str] | None = None, title: str | None = None,
                  size_px: tuple[int, int] = SIZE_PX):
-        if not dates:
-            raise TimelapseError("a timelapse needs at least one date")
+        if not dates or list(dates) != sorted(set(dates)):
+            raise TimelapseError("a timelapse needs dates, in order, each once")
         self.model, self.dates, self.factions = model, list(dates), factions
         self.size_px = size_px
         self.dpi = DPI * size_px[0] / SIZE_PX[0]  # a smaller film is the same picture, scaled down
         self.renders = 0
-        self._rasters: dict[tuple[int, int], Image.Image] = {}
+        # Only the last picture is kept: the dates are in order and a pair's frames follow each other
+        # (a state's days are one stretch), so none comes back later (a whole film's would be ~600 MB).
+        self._last: tuple[tuple[int, int], Image.Image] | None = None
         size_in = (size_px[0] / self.dpi, size_px[1] / self.dpi)
         box, top = staticmap.map_box(size_in)
         frame = (frame or Frame.theatre(model.geodata)).fitted(box[2] * size_in[0] / (box[3] * size_in[1]))
@@ -163,10 +165,10 @@ class TimelapseFrames:
     def image(self, i: int) -> np.ndarray:
         """Frame ``i`` as an RGB array (height, width, 3)."""
         key = self.key(i)
-        if key not in self._rasters:
-            self._rasters[key] = self._raster(i)
+        if self._last is None or self._last[0] != key:
+            self._last = key, self._raster(i)
             self.renders += 1
-        picture = self._rasters[key].copy()
+        picture = self._last[1].copy()
         draw = ImageDraw.Draw(picture)
         _, top, right, bottom = self.stamp_box
         draw.text((right - round(0.01 * self.size_px[0]), (top + bottom) // 2), long_date(self.dates[i]),
