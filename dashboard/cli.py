@@ -1,4 +1,4 @@
-"""Command line: ``frontlines validate|export|stats|snapshot|briefing|html|ingest|merge|app ...``.
+"""Command line: ``frontlines validate|export|stats|snapshot|briefing|timelapse|html|ingest|merge|app ...``.
 
 ``python -m dashboard`` is the same command.
 
@@ -207,6 +207,24 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timelapse(args: argparse.Namespace) -> int:
+    from dashboard.outputs.timelapse import FORMATS, TimelapseError, frame_dates, save_timelapse
+
+    target = _output(args.out, FORMATS)
+    model = _load_model(args)
+    start = _check_in_range(model, args.start or model.record.start, "--from")
+    end = _check_in_range(model, args.end or model.record.end, "--to")
+    if end <= start:
+        raise UsageError(f"--to {end} is not after --from {start}")
+    try:
+        dates = frame_dates(model, start, end, args.every)
+    except TimelapseError as exc:
+        raise UsageError(f"--every: {exc}") from None
+    save_timelapse(model, start, end, args.every, target, frame=_frame(args, model), title=args.title)
+    print(f"wrote {target} ({len(dates)} frames)", file=sys.stderr)
+    return 0
+
+
 def cmd_html(args: argparse.Namespace) -> int:
     from dashboard.web.standalone import standalone_html  # folium: loaded only for this command
 
@@ -349,6 +367,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="title of every page")
     p.add_argument("--out", required=True, help="pack.pdf or pack.pptx")
     p.set_defaults(func=cmd_briefing)
+
+    p = sub.add_parser("timelapse", help="a film of control, one map every step (MP4 or GIF)")
+    p.add_argument("--from", dest="start", type=parse_date, help="first frame (default: record start)")
+    p.add_argument("--to", dest="end", type=parse_date, help="last frame, included (default: record end)")
+    p.add_argument("--every", default="week", help="step between frames: 1D, 1W, 2W, 1M, ... (default: week)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--focus", help="centre on a place (any name or spelling)")
+    where.add_argument("--bbox", type=parse_bbox, help="W,S,E,N in degrees")
+    p.add_argument("--title", help="title above the map")
+    p.add_argument("--out", required=True, help="film.mp4 or film.gif")
+    p.set_defaults(func=cmd_timelapse)
 
     p = sub.add_parser("html", help="one self-contained interactive map with a time slider (no network)")
     p.add_argument("--from", dest="start", type=parse_date, help="first date (default: record start)")

@@ -1,3 +1,4 @@
-"""Files made without a browser: GeoJSON/KML/CSV (formats), static maps (staticmap) and packs (briefing)."""
+"""Files made without a browser: GeoJSON/KML/CSV (formats), static maps (staticmap), packs (briefing)
+and films (timelapse)."""
 
-__all__ = ["briefing", "formats", "staticmap"]
+__all__ = ["briefing", "formats", "staticmap", "timelapse"]

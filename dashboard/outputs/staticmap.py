@@ -29,22 +29,26 @@ import datetime as dt
 import io
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
+from shapely.geometry.base import BaseGeometry
 
 from dashboard.core import geography, palette, paths
 from dashboard.core.changes import Shift, change_totals, land_changes
@@ -174,8 +178,8 @@ def draw_map(model: ControlModel, date: dt.date, *, frame: Frame | None = None,
     figure = Figure(figsize=size_in, dpi=DPI)
     lines = _wrap(notes, chars=int(width * (_PANEL_X - 0.02) * 72 / (_NOTE_SIZE * 0.5)))
     notes_in = len(lines) * _NOTE_SIZE * 1.45 / 72 + (0.15 if lines else 0)
-    bottom, top = (0.3 + notes_in) / height, 1 - 0.85 / height
-    box = (0.01, bottom, _PANEL_X - 0.025, top - bottom)
+    box, top = map_box(size_in, notes_in)
+    bottom = box[1]
     ax = figure.add_axes(box, gid=MAP_GID)
     frame = frame.fitted(box[2] * width / (box[3] * height))
     ax.set_facecolor(palette.SEA_COLOUR)
@@ -212,6 +216,20 @@ def draw_map(model: ControlModel, date: dt.date, *, frame: Frame | None = None,
     figure.text(0.99, 0.15 / height, "  ·  ".join(CREDITS), fontsize=6.5, ha="right", va="center",
                 color="#444444")
     return figure
+
+
+def map_box(size_in: tuple[float, float], notes_in: float = 0.0
+            ) -> tuple[tuple[float, float, float, float], float]:
+    """Where :func:`draw_map` puts the map (left, bottom, width, height) and the top of its side panel,
+    as figure fractions, with ``notes_in`` inches of notes under the map.
+
+    >>> box, top = map_box(SIZE_IN)
+    >>> round(box[0] + box[2], 2), round(top, 3)
+    (0.73, 0.894)
+    """
+    height = size_in[1]
+    bottom, top = (0.3 + notes_in) / height, 1 - 0.85 / height
+    return (0.01, bottom, _PANEL_X - 0.025, top - bottom), top
 
 
 def _wrap(paragraphs: Iterable[str], chars: int) -> list[str]:
@@ -280,30 +298,33 @@ def _draw_base(ax: Axes, geodata: Path) -> None:
     countries[focus].boundary.plot(ax=ax, color=palette.BORDER_COLOUR, linewidth=1.1, zorder=5)
 
 
-def _draw_areas(ax: Axes, model: ControlModel, date: dt.date, frame: Frame) -> list[str]:
-    """Control areas and front lines; returns the factions seen in the frame, largest first."""
+def _draw_areas(ax: Axes, model: ControlModel, date: dt.date, frame: Frame,
+                shown: Collection[str] | None = None) -> list[str]:
+    """Control areas and front lines; returns the factions seen in the frame, largest first.
+
+    ``shown``: only these holders' areas and the front lines they are on (``None``: all).
+    """
     snapshot = model.snapshot(date)
     colours = model.record.colours
-    areas = [area for area in snapshot.areas if area.faction != UNCLAIMED]
+    areas = [area for area in snapshot.areas if area.faction != UNCLAIMED and _shows(shown, area.faction)]
     if areas:
-        shapes = gpd.GeoSeries([area.geometry for area in areas])
         fills = [colours.get(area.faction, palette.UNKNOWN_COLOUR) for area in areas]
         for tier, opacity in palette.TIER_OPACITY.items():
             mine = [i for i, area in enumerate(areas) if area.tier == tier]
             if mine:
-                shapes.iloc[mine].plot(ax=ax, facecolor=[fills[i] for i in mine], alpha=opacity,
-                                       edgecolor="none", zorder=2)
+                _plot_polygons(ax, [areas[i].geometry for i in mine], facecolors=[fills[i] for i in mine],
+                               alpha=opacity, edgecolors="none", zorder=2)
         # Outlines only where they mean something: a besieged enclave, contested land.
         outlined = [i for i, area in enumerate(areas) if area.besieged_by or area.faction == CONTESTED]
         if outlined:
-            shapes.iloc[outlined].plot(
-                ax=ax, facecolor="none", zorder=3,
-                edgecolor=[palette.BESIEGED_COLOUR if areas[i].besieged_by else fills[i] for i in outlined],
-                linewidth=[1.2 if areas[i].besieged_by else 0.6 for i in outlined],
-                linestyle=["solid" if areas[i].besieged_by else "dashed" for i in outlined])
-    lines = [line.geometry for line in snapshot.front_lines]
+            _plot_polygons(
+                ax, [areas[i].geometry for i in outlined], facecolors="none", zorder=3,
+                edgecolors=[palette.BESIEGED_COLOUR if areas[i].besieged_by else fills[i] for i in outlined],
+                linewidths=[1.2 if areas[i].besieged_by else 0.6 for i in outlined],
+                linestyles=["solid" if areas[i].besieged_by else "dashed" for i in outlined])
+    lines = [line.geometry for line in snapshot.front_lines if _shows(shown, *line.sides)]
     if lines:
-        gpd.GeoSeries(lines).plot(ax=ax, color=palette.FRONT_COLOUR, linewidth=2.0, zorder=6)
+        _plot_lines(ax, lines, colors=palette.FRONT_COLOUR, linewidths=2.0, zorder=6)
     drawn: dict[str, float] = {}
     for area in areas:
         if area.geometry.intersects(frame.box):
@@ -311,25 +332,68 @@ def _draw_areas(ax: Axes, model: ControlModel, date: dt.date, frame: Frame) -> l
     return sorted(drawn, key=lambda f: -drawn[f])
 
 
-def _draw_changes(ax: Axes, model: ControlModel, since: dt.date, until: dt.date) -> list[Shift]:
+def _draw_changes(ax: Axes, model: ControlModel, since: dt.date, until: dt.date,
+                  shown: Collection[str] | None = None) -> list[Shift]:
     shifts = land_changes(model, since, until)
-    gained = [shift for shift in shifts if shift.new != UNCLAIMED]
+    gained = [shift for shift in shifts if shift.new != UNCLAIMED and _shows(shown, shift.old, shift.new)]
     if gained:
-        shapes = gpd.GeoSeries([shift.geometry for shift in gained])
-        shapes.plot(ax=ax, alpha=0.8, edgecolor="none", zorder=3.5,
-                    facecolor=[model.record.colours.get(s.new, palette.UNKNOWN_COLOUR) for s in gained])
-        shapes.plot(ax=ax, facecolor="none", edgecolor="#000000", linewidth=0.9, linestyle=(0, (3, 3)),
-                    zorder=3.6)
+        shapes = [shift.geometry for shift in gained]
+        _plot_polygons(ax, shapes, alpha=0.8, edgecolors="none", zorder=3.5,
+                       facecolors=[model.record.colours.get(s.new, palette.UNKNOWN_COLOUR) for s in gained])
+        _plot_polygons(ax, shapes, facecolors="none", edgecolors="#000000", linewidths=0.9,
+                       linestyles=[(0, (3, 3))], zorder=3.6)
     return shifts
 
 
-def _draw_places(ax: Axes, model: ControlModel, date: dt.date) -> None:
-    recorded = [i for i, p in enumerate(model.places) if p.id in model.recorded_places]
+# The layers that change with the date are drawn straight as matplotlib collections: GeoSeries.plot
+# draws the same paths but costs ~20 ms a call in pandas and checks, and a timelapse draws every state.
+
+def _plot_polygons(ax: Axes, shapes: Sequence[BaseGeometry], **style) -> PathCollection:
+    """(Multi)polygons as one collection, one path each (holes included), styled as ``style`` says."""
+    collection = PathCollection([_path(shape, closed=True) for shape in shapes], **style)
+    ax.add_collection(collection, autolim=False)
+    return collection
+
+
+def _plot_lines(ax: Axes, shapes: Sequence[BaseGeometry], **style) -> LineCollection:
+    """(Multi)lines as one collection of their parts."""
+    parts = shapely.get_parts(shapely.normalize(np.array(shapes, dtype=object)))
+    collection = LineCollection([shapely.get_coordinates(part) for part in parts], **style)
+    ax.add_collection(collection, autolim=False)
+    return collection
+
+
+def _path(shape: BaseGeometry, closed: bool) -> MplPath:
+    """One compound path through every ring of a (multi)polygon's polygons, normalised as geopandas
+    does (outer rings one way round, holes the other, so holes stay empty).
+
+    >>> _path(shapely.box(0, 0, 2, 2).difference(shapely.box(0.5, 0.5, 1, 1)), closed=True).codes.tolist()
+    [1, 2, 2, 2, 79, 1, 2, 2, 2, 79]
+    """
+    parts = shapely.get_parts(shapely.normalize(shape))
+    rings = shapely.get_rings(parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON])
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
+    starts = np.flatnonzero(np.diff(ring, prepend=-1))
+    codes[starts] = MplPath.MOVETO
+    if closed and len(coords):
+        codes[np.append(starts[1:], len(coords)) - 1] = MplPath.CLOSEPOLY
+    return MplPath(coords, codes)
+
+
+def _draw_places(ax: Axes, model: ControlModel, date: dt.date, shown: Collection[str] | None = None) -> None:
     states = model.states(date)
+    recorded = [i for i, p in enumerate(model.places)
+                if p.id in model.recorded_places and _shows(shown, states[i].control.faction)]
     colours = model.record.colours
     ax.scatter(model.xy[recorded, 0], model.xy[recorded, 1], s=14, linewidths=0.6, edgecolors="#212121",
                c=[colours.get(states[i].control.faction, palette.UNKNOWN_COLOUR) for i in recorded],
                zorder=7)
+
+
+def _shows(shown: Collection[str] | None, *holders: str) -> bool:
+    """Whether a filter to ``shown`` holders (``None``: all) keeps what concerns ``holders``."""
+    return shown is None or any(holder in shown for holder in holders)
 
 
 def _label_ranks(km_per_inch: float) -> int:
