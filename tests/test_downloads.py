@@ -10,6 +10,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -45,6 +46,19 @@ def test_static_map_covers_what_the_screen_shows(files):
     assert frame.x0 < x < frame.x1 and frame.y0 < y < frame.y1
     # zoom 9 at 33.55 degrees north: 156,543 m x cos(33.55°) / 2^9 = 254.8 m a pixel; 1000 pixels wide
     assert frame.width_km == pytest.approx(254.8, rel=0.01)
+
+
+def test_static_map_draws_the_views_factions_only(files, synthetic_model):
+    """Around Ashford the view shows Iraqi and IS land; with Iraq alone, IS land is not drawn."""
+    iraq_only = VIEW.with_(factions=("iraq",))
+    png = next(d for d in view_downloads(synthetic_model, iraq_only) if d.file_name.endswith(".png")).make()
+    frame = staticmap.Frame.web_view(VIEW.lat, VIEW.lon, VIEW.zoom, SCREEN_PX)
+    expected = staticmap.figure_bytes(staticmap.draw_map(synthetic_model, VIEW.date, frame=frame,
+                                                         compare=VIEW.compare, factions=("iraq",)), "png")
+    pixels = [np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+              for data in (png, expected, files["png"])]
+    assert np.array_equal(pixels[0], pixels[1])
+    assert not np.array_equal(pixels[0], pixels[2])
 
 
 def test_data_files_hold_the_views_factions_event_types_and_extent(files, synthetic_model):

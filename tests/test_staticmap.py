@@ -166,6 +166,46 @@ def test_compare_prints_the_km2_each_faction_gained_and_lost(synthetic_model):
     assert "1 June 2015" in texts and "1 January 2014" in texts
 
 
+def test_the_change_table_counts_the_frame_only(synthetic_model):
+    """Around Northmere only its own change is in the frame: IS gained part of its land from the
+    contested holders; Ashford's and Redfield Airbase's changes (elsewhere) are left out."""
+    frame = staticmap.Frame.around(synthetic_model.gazetteer["northmere"], radius_km=30)
+    figure = staticmap.draw_map(synthetic_model, DATE, compare=SINCE, frame=frame)
+    rows = {row[0]: row[1:] for row in table_text(figure)}
+    names = synthetic_model.record.names(short=True)
+    assert set(rows) == {names["isis"], names["contested"], ""}
+    gained = float(re.sub(r"[^\d.]", "", rows[names["isis"]][0]))
+    assert 0 < gained <= 60 * 60  # no more than the frame holds
+
+
+def test_a_faction_filter_draws_only_those_factions(synthetic_model):
+    figure = staticmap.draw_map(synthetic_model, DATE, factions=["iraq"])
+    legend = {t.get_text() for t in figure.legends[0].get_texts()}
+    factions = synthetic_model.record.factions
+    assert factions["iraq"].name in legend
+    assert not {factions[f].name for f in ("isis", "syria", "sdf")} & legend
+    pixels = rendered(figure)
+    land = np.round(255 * np.array(to_rgb(palette.LAND_COLOUR)))
+    colours = synthetic_model.record.colours
+    for (x, y), holder in SAMPLES:
+        seen = pixel_at(figure, pixels, x, y)
+        expected = area_colour(colours[holder], "dominated") if holder == "iraq" else land
+        assert np.abs(seen - expected).max() <= 6, (x, y, holder, seen)
+
+
+def test_a_long_table_shrinks_above_the_credits_and_the_north_arrow_is_off_the_map(synthetic_model):
+    rows = tuple((f"row {i}", "1", "2", "3") for i in range(60))
+    table = staticmap.Table("Long", ("", "a", "b", "c"), rows)
+    figure = staticmap.draw_map(synthetic_model, DATE, tables=[table])
+    renderer = figure.canvas.get_renderer()
+    credits = next(t for t in figure.texts if "Borders" in t.get_text()).get_window_extent(renderer)
+    cells = [c.get_window_extent(renderer) for ax in figure.axes for table in ax.tables
+             for c in table.get_celld().values()]
+    assert len(cells) == 61 * 4 and min(c.y0 for c in cells) >= credits.y1
+    arrow = [t for ax in figure.axes for t in ax.texts if t.get_text() == "N"]
+    assert len(arrow) == 1 and arrow[0].axes is not map_axes(figure)
+
+
 def test_the_scale_bar_is_as_long_as_it_says(theatre):
     ax = map_axes(theatre)
     bar = [p for p in ax.patches if p.get_zorder() == 21]

@@ -82,3 +82,19 @@ def change_totals(shifts: list[Shift]) -> dict[str, Balance]:
         lost[shift.old] += shift.area_km2
     factions = sorted(set(gained) | set(lost), key=lambda f: -(gained[f] + lost[f]))
     return {f: Balance(f, gained[f], lost[f]) for f in factions}
+
+
+def clip_shifts(shifts: list[Shift], area: BaseGeometry) -> list[Shift]:
+    """The part of each shift inside ``area`` (same CRS), for totals over one extent; empty parts dropped.
+
+    >>> from shapely import box
+    >>> [(s.new, s.area_km2) for s in clip_shifts([Shift("isis", "iraq", box(0, 0, 2000, 1000), 2.0)],
+    ...                                           box(0, 0, 1000, 1000))]
+    [('iraq', 1.0)]
+    """
+    clipped = []
+    for shift in shifts:
+        part = shift.geometry.intersection(area)
+        if not part.is_empty and part.area > 0:
+            clipped.append(Shift(shift.old, shift.new, part, part.area / 1e6))
+    return clipped

@@ -51,7 +51,7 @@ from matplotlib.transforms import Bbox
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.core import geography, palette, paths
-from dashboard.core.changes import Shift, change_totals, land_changes
+from dashboard.core.changes import Shift, change_totals, clip_shifts, land_changes
 from dashboard.core.events import CONTESTED, UNCLAIMED
 from dashboard.core.files import atomic_write, output_kind
 from dashboard.core.geography import EQUAL_AREA_CRS, to_projected
@@ -164,12 +164,14 @@ class Table:
 
 def draw_map(model: ControlModel, date: dt.date, *, frame: Frame | None = None,
              compare: dt.date | None = None, title: str | None = None, tables: Sequence[Table] | None = None,
-             notes: Sequence[str] = (), size_in: tuple[float, float] = SIZE_IN) -> Figure:
+             notes: Sequence[str] = (), size_in: tuple[float, float] = SIZE_IN,
+             factions: Collection[str] | None = None) -> Figure:
     """The map of ``date``, ready for :func:`save_figure`.
 
     ``compare`` outlines the land that changed hands since that date; ``tables`` go in the side
-    panel under the legend (by default, with ``compare``, the km2 each faction gained and lost);
-    ``notes`` (paragraphs, wrapped here) go under the map.
+    panel under the legend (by default, with ``compare``, the km2 each faction gained and lost
+    inside the frame); ``notes`` (paragraphs, wrapped here) go under the map; ``factions``: only
+    these holders' land, front lines and places (``None``: all), as the web map's filter.
     """
     frame = frame or Frame.theatre(model.geodata)
     width, height = size_in
@@ -184,9 +186,9 @@ def draw_map(model: ControlModel, date: dt.date, *, frame: Frame | None = None,
     frame = frame.fitted(box[2] * width / (box[3] * height))
     ax.set_facecolor(palette.SEA_COLOUR)
     _draw_base(ax, model.geodata)
-    present = _draw_areas(ax, model, date, frame)
-    shifts = _draw_changes(ax, model, compare, date) if compare else None
-    _draw_places(ax, model, date)
+    present = _draw_areas(ax, model, date, frame, factions)
+    shifts = _draw_changes(ax, model, compare, date, factions) if compare else None
+    _draw_places(ax, model, date, factions)
     locator = _draw_locator(figure, model.geodata, frame, top=top, height=1.95 / height)
     for axes in (ax, locator):  # geopandas labels the axes with the CRS: not for a briefing
         axes.set(xticks=[], yticks=[], xlabel="", ylabel="")
@@ -196,14 +198,19 @@ def draw_map(model: ControlModel, date: dt.date, *, frame: Frame | None = None,
     FigureCanvasAgg(figure)
     _draw_labels(ax, model, frame)
     _draw_scale_bar(ax)
-    _draw_north_arrow(ax)
+    _draw_north_arrow(ax, locator)
     legend = _draw_legend(figure, model, present, compare is not None, top=top - 2.15 / height)
     renderer = figure.canvas.get_renderer()
     below = legend.get_window_extent(renderer).transformed(figure.transFigure.inverted()).y0
-    if tables is None:
-        tables = [change_table(model, shifts, compare)] if shifts is not None and compare else []
+    if tables is None:  # the changes inside the frame: what the map shows, not the whole theatre
+        tables = ([change_table(model, _shown_shifts(clip_shifts(shifts, frame.box), factions), compare)]
+                  if shifts is not None and compare else [])
+    # The tables share the panel down to the credits line: rows shrink rather than run over it.
+    rows = sum(len(table.rows) + 2.6 for table in tables)
+    room = below - 0.18 / height * len(tables) - 0.35 / height
+    row_height = min(0.19 / height, room / rows) if rows else 0.0
     for table in tables:
-        below = _draw_table(figure, table, top=below - 0.18 / height, row_height=0.19 / height)
+        below = _draw_table(figure, table, top=below - 0.18 / height, row_height=row_height)
     heading = f"Control on {long_date(date)}"
     if compare:
         heading += f"; land that changed hands since {long_date(compare)} outlined"
@@ -391,6 +398,10 @@ def _draw_places(ax: Axes, model: ControlModel, date: dt.date, shown: Collection
                zorder=7)
 
 
+def _shown_shifts(shifts: list[Shift], shown: Collection[str] | None) -> list[Shift]:
+    return [shift for shift in shifts if _shows(shown, shift.old, shift.new)]
+
+
 def _shows(shown: Collection[str] | None, *holders: str) -> bool:
     """Whether a filter to ``shown`` holders (``None``: all) keeps what concerns ``holders``."""
     return shown is None or any(holder in shown for holder in holders)
@@ -484,21 +495,22 @@ def _draw_scale_bar(ax: Axes) -> None:
                 fontsize=8, zorder=21, path_effects=_HALO)
 
 
-def _draw_north_arrow(ax: Axes) -> None:
-    # True north at the map's centre: meridians converge away from the projection's centre.
+def _draw_north_arrow(ax: Axes, into: Axes) -> None:
+    """True north at the centre of the map ``ax``, drawn in the corner of ``into`` (the locator), off
+    the data: meridians converge away from the projection's centre, so it leans a little east or west."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     lon, lat = geography.to_lonlat((x0 + x1) / 2, (y0 + y1) / 2)
     nx, ny = to_projected(lon, min(lat + 0.5, 89.0))
     cx, cy = to_projected(lon, lat)
     angle = math.atan2(nx - cx, ny - cy)
-    base = (0.955, 0.58)
-    tip = (base[0] + 0.045 * math.sin(angle), base[1] + 0.065 * math.cos(angle))
-    ax.annotate("", xy=tip, xytext=base, xycoords="axes fraction", zorder=21,
-                arrowprops={"arrowstyle": "-|>,head_width=0.45,head_length=0.9", "color": "#000000",
-                            "linewidth": 2})
-    ax.text(tip[0], tip[1] + 0.012, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=12,
-            fontweight="bold", zorder=21, path_effects=_HALO)
+    base = (0.07, 0.08)
+    tip = (base[0] + 0.1 * math.sin(angle), base[1] + 0.45 * math.cos(angle))
+    into.annotate("", xy=tip, xytext=base, xycoords="axes fraction", zorder=21,
+                  arrowprops={"arrowstyle": "-|>,head_width=0.3,head_length=0.6", "color": "#000000",
+                              "linewidth": 1.5})
+    into.text(tip[0], tip[1] + 0.03, "N", transform=into.transAxes, ha="center", va="bottom", fontsize=9,
+              fontweight="bold", zorder=21, path_effects=_HALO)
 
 
 def _draw_locator(figure: Figure, geodata: Path, frame: Frame, top: float, height: float) -> Axes:

@@ -214,7 +214,7 @@ class TimelapseFrames:
         FigureCanvasAgg(figure)  # names are placed by their measured size
         staticmap._draw_labels(ax, model, self.frame)
         staticmap._draw_scale_bar(ax)
-        staticmap._draw_north_arrow(ax)
+        staticmap._draw_north_arrow(ax, locator)
         staticmap._draw_legend(figure, model, self._legend_factions(), True, top=top - 2.15 / height)
         figure.text(0.01, 1 - 0.3 / height, title or DEFAULT_TITLE, fontsize=17, fontweight="bold",
                     va="center")

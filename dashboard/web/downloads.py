@@ -45,8 +45,9 @@ def view_downloads(model: ControlModel, view: View) -> list[Download]:
     def static(kind: str) -> Callable[[], bytes]:
         def make() -> bytes:
             frame = staticmap.Frame.web_view(view.lat, view.lon, view.zoom, SCREEN_PX)
-            return staticmap.figure_bytes(staticmap.draw_map(model, view.date, frame=frame,
-                                                             compare=view.compare), kind)
+            figure = staticmap.draw_map(model, view.date, frame=frame, compare=view.compare,
+                                        factions=view.factions)
+            return staticmap.figure_bytes(figure, kind)
         return make
 
     def data(fmt: str) -> Callable[[], bytes]:
