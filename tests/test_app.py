@@ -289,7 +289,8 @@ def test_share_link_and_downloads_follow_the_view():
     assert dict(parse_qsl(share_link(at).split("?", 1)[1])) == FULL_LINK
     buttons = [el.proto for el in walk(at.main) if getattr(el, "type", "") == "download_button"]
     assert [b.label for b in buttons] == ["Map (PNG)", "Map (PDF)", "GeoJSON", "KML", "CSV",
-                                          "Interactive map (HTML)"]
+                                          "Interactive map (HTML)",
+                                          "Timelapse (MP4), 2016-10-17 to 2017-07-10, a frame a week"]
     assert all(b.deferred_file_id and b.ignore_rerun for b in buttons)  # made on click, no rerun
     move_to(at, dt.date(2018, 1, 1))
     assert dict(parse_qsl(share_link(at).split("?", 1)[1]))["date"] == "2018-01-01"

@@ -16,7 +16,8 @@ from PIL import Image
 
 from dashboard.core.geography import to_projected
 from dashboard.outputs import staticmap
-from dashboard.web.downloads import SCREEN_PX, view_downloads
+from dashboard.outputs.timelapse import frame_dates
+from dashboard.web.downloads import SCREEN_PX, timelapse_range, view_downloads
 from dashboard.web.links import View
 
 # Around Ashford, Iraqi and IS land only, captures only, changes since New Year 2016.
@@ -31,10 +32,21 @@ def files(synthetic_model) -> dict[str, bytes]:
 
 def test_one_file_of_each_kind_named_by_date(synthetic_model):
     downloads = view_downloads(synthetic_model, VIEW)
-    assert [d.file_name for d in downloads] == [f"frontlines-2016-07-15.{ext}"
-                                                for ext in ("png", "pdf", "geojson", "kml", "csv", "html")]
+    assert [d.file_name for d in downloads] == [f"frontlines-2016-07-15.{ext}" for ext in (
+        "png", "pdf", "geojson", "kml", "csv", "html")] + ["frontlines-2016-01-01-to-2016-07-15.mp4"]
     assert [d.mime for d in downloads] == ["image/png", "application/pdf", "application/geo+json",
-                                           "application/vnd.google-earth.kml+xml", "text/csv", "text/html"]
+                                           "application/vnd.google-earth.kml+xml", "text/csv", "text/html",
+                                           "video/mp4"]
+
+
+def test_the_timelapse_runs_from_the_comparison_date_to_the_views_date(files, synthetic_model):
+    """A frame a week from 1 January to 15 July 2016, the end included: 29 frames of the view."""
+    import imageio.v3 as iio
+
+    frames = iio.imread(files["mp4"], extension=".mp4")
+    assert frames.shape[0] == len(frame_dates(synthetic_model, VIEW.compare, VIEW.date, "1W")) == 29
+    # Without a comparison date: the year up to the date.
+    assert timelapse_range(synthetic_model, VIEW.with_(compare=None)) == (dt.date(2015, 7, 15), VIEW.date)
 
 
 def test_static_map_covers_what_the_screen_shows(files):

@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,9 @@ from dashboard.web.links import View
 #: The map's size on screen in CSS pixels (the app's map is 640 high and about 1000 wide):
 #: a static map of the view covers what the user sees.
 SCREEN_PX = (1000, 640)
+#: The timelapse of a view: a frame a week, at least this many days.
+TIMELAPSE_STEP = "1W"
+TIMELAPSE_DAYS_MIN = 28
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,17 @@ def view_downloads(model: ControlModel, view: View) -> list[Download]:
                                home=(view.lat, view.lon, view.zoom), factions=view.factions,
                                types=view.types, layers=view.layers).encode("utf-8")
 
+    def film() -> bytes:
+        from dashboard.outputs.timelapse import timelapse_bytes  # imageio: only when asked for
+
+        start, end = timelapse_range(model, view)
+        frame = staticmap.Frame.web_view(view.lat, view.lon, view.zoom, SCREEN_PX)
+        return timelapse_bytes(model, start, end, TIMELAPSE_STEP, frame=frame, factions=view.factions)
+
+    start, end = timelapse_range(model, view)
+    films = [Download(f"Timelapse (MP4), {start} to {end}, a frame a week",
+                      f"frontlines-{start.isoformat()}-to-{end.isoformat()}.mp4", "video/mp4", film)
+             ] if start < end else []  # nothing before the record's first day
     return [
         Download("Map (PNG)", f"{stem}.png", "image/png", static("png")),
         Download("Map (PDF)", f"{stem}.pdf", "application/pdf", static("pdf")),
@@ -75,4 +90,20 @@ def view_downloads(model: ControlModel, view: View) -> list[Download]:
         Download("KML", f"{stem}.kml", "application/vnd.google-earth.kml+xml", data("kml")),
         Download("CSV", f"{stem}.csv", "text/csv", data("csv")),
         Download("Interactive map (HTML)", f"{stem}.html", "text/html", page),
+        *films,
     ]
+
+
+def timelapse_range(model: ControlModel, view: View) -> tuple[dt.date, dt.date]:
+    """The dates a view's timelapse covers: from its comparison date, else the year up to its date.
+
+    >>> timelapse_range(small_model, View(date=dt.date(2016, 7, 15)))
+    (datetime.date(2015, 7, 15), datetime.date(2016, 7, 15))
+    """
+    day = view.date
+    a_year_before = day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
+    start = view.compare or a_year_before
+    start = max(start, model.record.start)
+    if start >= view.date:  # a comparison date after the date, or the record's first day
+        start = max(model.record.start, view.date - dt.timedelta(days=TIMELAPSE_DAYS_MIN))
+    return start, view.date
