@@ -257,9 +257,11 @@ def _continued_page(title: str, subtitle: str, lines: Sequence[str]) -> Figure:
 SLIDE_IN = (13.333, 7.5)
 MARGIN_IN = 0.3
 TOP_IN = 1.15  # under the title and subtitle
-PANEL_LEFT_IN, PANEL_WIDTH_IN = 8.9, 4.1
-#: Continuation slides: three columns as wide as the panel.
-COLUMN_LEFTS_IN = (0.3, 4.6, 8.9)
+#: The panel right of the map, for the table and the events: 5 in wide, so that the record's key
+#: events fit beside the map on most dates (at 4.1 in, two in three dates continued on a next slide).
+PANEL_LEFT_IN, PANEL_WIDTH_IN = 8.0, 5.033
+#: Continuation slides: two columns as wide as the panel.
+COLUMN_LEFTS_IN = (0.3, 5.533)
 #: Inside every text box, left and right (top and bottom: none).
 INSET_IN = 0.05
 #: Type sizes tried for the events, largest first: the smallest is the floor.
