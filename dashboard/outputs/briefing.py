@@ -27,9 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
-from matplotlib.transforms import Bbox
+from matplotlib.image import imsave
 
 from dashboard.core.events import UNCLAIMED, Event
 from dashboard.core.files import atomic_write, output_kind
@@ -306,16 +308,20 @@ def _write_pptx(model: ControlModel, pages: Sequence[Page], fh: BinaryIO, frame:
 def map_picture(figure: Figure) -> bytes:
     """The map as a PNG without the figure's title and heading: the slide has its own, as text.
 
-    The title band is whatever figure text lies above the map and its locator, and is cut off.
+    The title band is whatever figure text lies above the map and its locator, and is cut off: the
+    figure is drawn once and its pixels cropped (a ``bbox_inches`` save costs a third more).
     """
     top = max(axes.get_position().y1 for axes in figure.axes)
     for text in list(figure.texts):
         if text.get_position()[1] > top:
             text.remove()
-    width, height = figure.get_size_inches()
+    figure.set_dpi(staticmap.DPI)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())
+    cut = max(0, int(pixels.shape[0] * (1 - top) - 0.05 * staticmap.DPI))
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=staticmap.DPI, metadata={"Software": "frontlines"},
-                   bbox_inches=Bbox.from_bounds(0, 0, width, min(height, top * height + 0.05)))
+    imsave(buffer, pixels[cut:, :, :3], format="png")
     return buffer.getvalue()
 
 
