@@ -35,19 +35,30 @@ _REFERENCE_SIZE = 100.0
 
 
 @cache
-def _width_at_reference(text: str, bold: bool) -> float:
+def _width_at_reference(word: str, bold: bool) -> float:
     prop = FontProperties(family=FONT, weight="bold" if bold else "normal", size=_REFERENCE_SIZE)
-    width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
+    width, _, _ = text_to_path.get_text_width_height_descent(word, prop, ismath=False)
     return float(width)
+
+
+@cache
+def _space_at_reference(bold: bool) -> float:
+    # A lone space has no ink, so no width of its own: its advance is what it adds between two letters.
+    return _width_at_reference("x x", bold) - _width_at_reference("xx", bold)
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width of ``text`` in points at ``size`` points (no hinting, so it scales linearly).
 
+    Measured word by word (each word's width is kept), plus the spaces between: wrapping measures
+    every line it tries, and each would otherwise be laid out in full.
+
     >>> round(text_width("Syrian government and allies", 10), 1)
     146.8
     """
-    return _width_at_reference(text, bold) * size / _REFERENCE_SIZE
+    words = text.split(" ")
+    total = sum(_width_at_reference(word, bold) for word in words if word)
+    return (total + (len(words) - 1) * _space_at_reference(bold)) * size / _REFERENCE_SIZE
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False, indent: str = "",
