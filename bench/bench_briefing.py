@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from dashboard.core.model import ControlModel
-from dashboard.outputs import briefing, staticmap
+from dashboard.outputs import briefing, staticmap, textfit
 from dashboard.web.standalone import standalone_html
 
 
@@ -53,6 +53,16 @@ def main() -> None:
         size = (out / f"pack.{kind}").stat().st_size
         print(f"{len(pages)}-page pack {kind.upper():4s}: {seconds:.1f} s "
               f"({seconds / len(pages):.2f} s a page), {size / 1e6:.1f} MB")
+    from pptx import Presentation
+
+    slides = len(Presentation(str(out / "pack.pptx")).slides)
+    print(f"  PPTX: {slides} slides for {len(pages)} dates ({slides - len(pages)} continued)")
+    width = (briefing.PANEL_WIDTH_IN - 2 * briefing.INSET_IN) * 72
+    fits = briefing._at_most(briefing.MAX_EVENT_LINES, width, briefing.EVENT_SIZES[-1])
+    (seconds,) = clock(lambda: [textfit.lay_out(briefing.event_paragraphs(model, page, fits), width,
+                                                first=250, then=435, sizes=briefing.EVENT_SIZES)
+                                for page in pages])
+    print(f"  measuring and laying out the {len(pages)} pages' events (part of the above): {seconds:.2f} s")
     record = model.record
     page = out / "map.html"
     (seconds,) = clock(lambda: page.write_text(standalone_html(model, record.start, record.end)))

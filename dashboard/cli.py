@@ -203,7 +203,8 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     write_pack(model, briefing_pages(model, dates), target, frame=_frame(args, model), title=args.title)
-    print(f"wrote {target} ({len(dates)} pages)", file=sys.stderr)
+    # A date's events that do not fit continue on a page of their own: count dates, not pages.
+    print(f"wrote {target} ({len(dates)} dates)", file=sys.stderr)
     return 0
 
 
@@ -361,7 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("briefing", help="one map page per date, with areas and key events (PDF or PPTX)")
     p.add_argument("--dates", type=parse_dates, help="D1,D2,... (YYYY-MM-DD)")
     p.add_argument("--from", dest="start", type=parse_date, help="first date (default: record start)")
-    p.add_argument("--to", dest="end", type=parse_date, help="last date (default: record end)")
+    p.add_argument("--to", dest="end", type=parse_date,
+                   help="last date, always a page even off the step (default: record end)")
     p.add_argument("--every", help="step between dates: 3M, month, 2W, ...")
     p.add_argument("--focus", help="centre every map on a place")
     p.add_argument("--title", help="title of every page")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,3 +129,31 @@ def chromium() -> Iterator[Any]:
         pytest.skip(reason)
     with browser.chromium() as chromium:
         yield chromium
+
+
+@pytest.fixture
+def soffice(tmp_path: Path) -> Callable[[Path], Path]:
+    """``soffice(deck)`` converts a PPTX to PDF with LibreOffice (Debian ``libreoffice-impress``) and
+    returns the PDF; skipped (failed, when CI requires it) without ``soffice`` or poppler's
+    ``pdftotext``.  Each test has its own LibreOffice profile and HOME: tests running at the same time
+    would otherwise wait on each other's profile lock."""
+    missing = [tool for tool in ("soffice", "pdftotext") if shutil.which(tool) is None]
+    if missing:
+        reason = (f"{' and '.join(missing)} missing (Debian packages libreoffice-impress, poppler-utils; "
+                  ".ci/run installs them)")
+        if os.environ.get("FRONTLINES_REQUIRE_SOFFICE") == "1":
+            pytest.fail(f"LibreOffice tests required (FRONTLINES_REQUIRE_SOFFICE=1) but {reason}")
+        pytest.skip(reason)
+    home = tmp_path / "soffice-home"
+    home.mkdir()
+
+    def convert(deck: Path) -> Path:
+        out = tmp_path / "soffice-pdf"
+        result = subprocess.run(
+            ["soffice", f"-env:UserInstallation={(home / 'profile').as_uri()}", "--headless",
+             "--convert-to", "pdf", "--outdir", str(out), str(deck)],
+            env={**os.environ, "HOME": str(home)}, capture_output=True, text=True, timeout=180)
+        pdf = out / f"{deck.stem}.pdf"
+        assert pdf.exists(), f"soffice wrote no PDF (exit {result.returncode}): {result.stderr.strip()}"
+        return pdf
+    return convert
