@@ -291,7 +291,7 @@ def test_ids_valid_and_unique_and_fields_in_schema(events, gazetteer):
                               "coordinates"}
         assert list(event)[:6] == ["id", "date", "date_precision", "approximate", "place", "type"]
         place = gazetteer[event["place"]]
-        assert event["coordinates"] == [place.lat, place.lon]
+        assert event["coordinates"] == {"lat": place.lat, "lon": place.lon}
 
 
 def test_summary_is_a_template_not_article_text(events):

@@ -501,5 +501,5 @@ def _as_dict(candidate: _Candidate, gazetteer: Gazetteer, source: Mapping[str, A
     out["evidence"] = [{"what": what, "start": start, "end": end} for what, start, end in candidate.evidence]
     out["factions"] = _sides(candidate.factions)
     place = gazetteer[candidate.place]
-    out["coordinates"] = [place.lat, place.lon]  # where the place resolved to, for the reviewer
+    out["coordinates"] = {"lat": place.lat, "lon": place.lon}  # named: a pair reads both ways
     return out
