@@ -20,7 +20,7 @@ _HEADER = """\
 #     {{from, to}} and a siege needs besieged_by: add them where the article supports them;
 #   - rewrite the summary in your own words (it is only a template).
 # evidence gives character offsets [start, end) into the article of the words each guess rests on;
-# confidence (0..1) says how strong those cues are; coordinates {lat, lon} are where the place
+# confidence (0..1) says how strong those cues are; coordinates {{lat, lon}} are where the place
 # resolved to. These, and factions, are dropped on merge.
 # Then: python -m dashboard merge THIS_FILE
 """
