@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import stat
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -146,22 +144,22 @@ def test_an_interrupt_leaves_the_old_file_and_no_temporary(tmp_path, interrupt):
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["map.png"]
 
 
-@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
-def test_interrupts_are_held_while_the_temporary_file_is_made_and_delivered_after(tmp_path, monkeypatch):
-    """A SIGINT arriving inside mkstemp is delivered once the temporary's name is known, so its
-    clean-up can remove it."""
+def test_an_interrupt_right_after_the_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch):
+    """An interrupt landing as the file is created (before ``open`` returns its descriptor: a signal
+    handler may raise between any two bytecodes) still finds the file to remove: its name came first."""
     made = []
 
-    def mkstemp(**kwargs):
-        signal.raise_signal(signal.SIGINT)  # blocked: pending until the mask comes off
-        made.append(real_mkstemp(**kwargs))
-        return made[-1]
+    def interrupted_open(path, flags, mode=0o777):
+        made.append(real_open(path, flags, mode))
+        raise KeyboardInterrupt  # the file exists, its descriptor never reaches the caller
 
-    real_mkstemp = tempfile.mkstemp
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    real_open = os.open
+    monkeypatch.setattr(os, "open", interrupted_open)
     with pytest.raises(KeyboardInterrupt), atomic_write(tmp_path / "map.png") as out:
         out.write(b"never")
-    assert made and list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    os.close(made[0])
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- generated files checked, not trusted by name --------------------------------------------------

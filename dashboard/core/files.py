@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -98,24 +97,20 @@ def atomic_write(path: Path | str) -> Iterator[BinaryIO]:
     ['a.txt']
     """
     target = writable_target(path)
-    tmp = None
-    # Interrupts are held from before the temporary file exists until its name is known (an interrupt
-    # in between would leave it, nameless to us), and again while it is removed.
-    held = _hold_interrupts()
+    # The temporary's name is chosen before the file exists, so an interrupt at any point after it is
+    # made (a SIGTERM turned into an exception lands between any two bytecodes) finds it to remove.
+    # Blocking signals around its creation is not enough: the mask is per thread, and a signal sent
+    # to the process goes to a thread that does not block it (numpy's and others' workers).
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
-            held = _release_interrupts(held)  # one that came meanwhile is raised here: cleaned up below
             yield fh
         os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
     except BaseException:
-        held = held or _hold_interrupts()
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    finally:
-        _release_interrupts(held)
 
 
 def ensure_content(path: Path | str, data: bytes) -> bool:
@@ -142,20 +137,6 @@ def ensure_content(path: Path | str, data: bytes) -> bool:
     return True
 
 
-_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
-
-
-def _hold_interrupts() -> set[signal.Signals] | None:
-    """Hold SIGINT and SIGTERM back (they wait, pending); the mask to restore. Elsewhere than POSIX: None."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
-
-
-def _release_interrupts(previous: set[signal.Signals] | None) -> None:
-    """Restore the mask :func:`_hold_interrupts` returned: a held signal's handler runs now."""
-    if previous is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _mode_for(target: Path) -> int:
