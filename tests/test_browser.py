@@ -352,6 +352,19 @@ def test_a_base_map_that_fails_to_load_is_said_on_the_map(map_page):
         context.close()
 
 
+def test_online_tiles_that_cannot_be_reached_are_said_on_the_map(map_page):
+    context = map_page.page.context.browser.new_context(viewport=browser.VIEWPORT)
+    page = context.new_page()
+    try:
+        page.route("https://tile.openstreetmap.org/**", lambda route: route.abort("internetdisconnected"))
+        page.goto(map_page.base_url + "?layers=areas,fronts,osm", wait_until="domcontentloaded")
+        note = page.frame_locator(browser.MAP_IFRAME).locator(".fl-tile-notice")
+        note.wait_for(timeout=60_000)
+        assert "OpenStreetMap tiles need a network connection" in note.inner_text()
+    finally:
+        context.close()
+
+
 def test_add_article_page_proposes_candidates_on_its_map(map_page):
     page = map_page.page
     page.goto(map_page.base_url + "add_article", wait_until="domcontentloaded")

@@ -50,6 +50,7 @@ from dashboard.web.elements import (
     EngineCommand,
     MapFrame,
     OfflineMap,
+    TileNotice,
 )
 
 #: Base geography is written here as static files, so the browser fetches it once and caches it
@@ -67,6 +68,7 @@ TILES = {
     "satellite": ("https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
                   "Imagery &copy; Esri, Maxar, Earthstar Geographics"),
 }
+TILE_NAMES = {"osm": "OpenStreetMap tiles", "satellite": "Satellite images"}
 EVENT_COLOURS = palette.EVENT_COLOURS
 
 
@@ -127,7 +129,9 @@ def base_map(geodata: Path = paths.GEODATA, labels: Iterable[Label] = (),
     for name in links.ONLINE_LAYERS:
         if name in tiles:
             url, attribution = TILES[name]
-            folium.TileLayer(url, attr=attribution, name=name).add_to(fmap)
+            layer = folium.TileLayer(url, attr=attribution, name=name).add_to(fmap)
+            TileNotice(f"{TILE_NAMES[name]} need a network connection, and none reached them: the map "
+                       "works without them (untick the layer).").add_to(layer)
     sources: dict[str, Any] = dict(geography_urls) if geography_urls else base_geography(geodata)
     BaseGeography(sources, transparent=bool(tiles)).add_to(fmap)
     CountryNames(geography.countries(geodata)).add_to(fmap)
