@@ -11,6 +11,7 @@ import io
 import os
 import struct
 from collections.abc import Iterator
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,18 @@ COVERING_JS = """(w, b) => {
   const q = s => m.getContainer().querySelector(s);
   return [[sw.x, ne.y, ne.x, sw.y], {legend: rect(q('.fl-legend').closest('.fl-box')),
                                      player: rect(q('.fl-player'))}];
+}"""
+
+
+#: The names shown on the map, with their boxes in the map's pixels (left, top, right, bottom).
+NAMES_JS = """(w) => {
+  const c = w.map.getContainer().getBoundingClientRect(), out = {};
+  w.map.getContainer().querySelectorAll('.fl-label span').forEach(el => {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > c.left && r.left < c.right && r.bottom > c.top && r.top < c.bottom)
+      out[el.textContent] = [r.left, r.top, r.right, r.bottom];
+  });
+  return out;
 }"""
 
 
@@ -217,6 +230,12 @@ def test_the_map_fills_the_window(map_page, size):
             apart = (box[2] <= theatre[0] or box[0] >= theatre[2] or box[3] <= theatre[1]
                      or box[1] >= theatre[3])
             assert apart, f"the {name} covers Syria and Iraq at {size}: {box} over {theatre}"
+        # At the opening zoom the cities of the war are named, and no two names touch.
+        names = map_page.in_map(NAMES_JS)
+        assert {"Raqqa", "Mosul", "Deir ez-Zor", "Palmyra", "Ramadi", "Fallujah"} <= set(names), sorted(names)
+        touching = [(a, b) for (a, ra), (b, rb) in combinations(names.items(), 2)
+                    if ra[0] < rb[2] and rb[0] < ra[2] and ra[1] < rb[3] and rb[1] < ra[3]]
+        assert not touching, f"names over each other at {size}: {touching}"
     finally:
         page.set_viewport_size(browser.VIEWPORT)
 

@@ -5,7 +5,9 @@ whose control is recorded (the
 campaign's Fallujahs and Manbijs) from one zoom in; the other recorded places
 from two zooms in.  A label is dropped when a higher-ranked label already sits
 within ``spacing_km``: a city's districts (New Mosul, Sadr City) would otherwise
-print on top of the city.
+print on top of the city.  The names shown at the opening zoom are each put on the side of their
+dot (right, left, below, above) where they touch no other (:func:`place_sides`): Ramadi, Fallujah and
+Baghdad lie 50 km apart, less than a name's width at that zoom.
 
 Examples
 --------
@@ -19,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -30,20 +33,27 @@ from dashboard.core.places import Place
 CITY_POPULATION = 1_000_000
 TOWN_POPULATION = 30_000
 #: The cities the war is told by, named at every zoom like the big cities: the names an analyst looks for
-#: first on any map of it (ISW's, Wikipedia's), whatever their size.  Fallujah is not among them: at the
-#: opening zoom its name would print over Ramadi's and Baghdad's, 50 km either side; it shows one zoom in.
-WAR_CITIES = frozenset({"raqqa", "mosul", "deir-ez-zor", "palmyra", "ramadi", "kobani", "tikrit", "tal-afar",
-                        "manbij"})
+#: first on any map of it (ISW's, Wikipedia's), whatever their size.
+WAR_CITIES = frozenset({"raqqa", "mosul", "deir-ez-zor", "palmyra", "ramadi", "fallujah", "kobani", "tikrit",
+                        "tal-afar", "manbij"})
 #: Zoom from which labels of each rank show in the web map.
 RANK_MIN_ZOOM = {1: 0, 2: 7, 3: 8}
+#: The whole zoom level the map opens at (it fits Syria and Iraq: 6 to 6.75 on a laptop or desktop).
+OPENING_ZOOM = 6
+#: Sides of its dot a name may take, in the order tried.
+SIDES = ("right", "left", "below", "above")
+#: A rank-1 name's size on the web map (13 px bold): width per character and line height, in pixels.
+_CHAR_PX, _LINE_PX, _GAP_PX = 8.0, 16.0, 4.0
+_BELOW_PX = 6.0  # a name below or above its dot clears the dot's ring
 
 
 @dataclass(frozen=True)
 class Label:
-    """A place to name, and its rank (1 = most important)."""
+    """A place to name, its rank (1 = most important) and the side of its dot the name goes."""
 
     place: Place
     rank: int
+    side: str = "right"
 
 
 def rank_of(place: Place, recorded: Collection[str]) -> int | None:
@@ -73,4 +83,49 @@ def map_labels(places: Iterable[Place], recorded: Collection[str], spacing_km: f
             continue
         kept.append(Label(place, rank))
         xy.append((x, y))
-    return kept
+    return place_sides(kept)
+
+
+def place_sides(labels: list[Label], zoom: int = OPENING_ZOOM) -> list[Label]:
+    """The labels with a side each, so that the names shown at ``zoom`` touch neither each other nor
+    the dots they name; first come, first served, in the labels' order (the most important first).
+
+    >>> from dashboard.core.places import Place
+    >>> ramadi, fallujah = (Place(i, n, None, (), 33.42, lon, "IQ", "Anbar", 200_000)
+    ...                     for i, n, lon in (("ramadi", "Ramadi", 43.30), ("fallujah", "Fallujah", 43.78)))
+    >>> [label.side for label in place_sides([Label(ramadi, 1), Label(fallujah, 1)])]
+    ['left', 'right']
+    """
+    shown = [label for label in labels if RANK_MIN_ZOOM[label.rank] <= zoom]
+    points = {label.place.id: _pixel(label.place, zoom) for label in shown}
+    taken = [(x - _GAP_PX, y - _GAP_PX, x + _GAP_PX, y + _GAP_PX) for x, y in points.values()]  # dots
+    sides: dict[str, str] = {}
+    for label in shown:
+        boxes = {side: _name_box(points[label.place.id], len(label.place.name) * _CHAR_PX, side)
+                 for side in SIDES}
+        # The first side clear of everything; where none is, the one that covers least.
+        side = min(SIDES, key=lambda side: (sum(_overlap(boxes[side], t) for t in taken), SIDES.index(side)))
+        sides[label.place.id] = side
+        taken.append(boxes[side])
+    return [Label(label.place, label.rank, sides.get(label.place.id, "right")) for label in labels]
+
+
+def _pixel(place: Place, zoom: int) -> tuple[float, float]:
+    """Web Mercator pixel of a place at ``zoom`` (what Leaflet draws)."""
+    scale = 256 * 2 ** zoom
+    y = math.asinh(math.tan(math.radians(place.lat)))
+    return (place.lon + 180) / 360 * scale, (1 - y / math.pi) / 2 * scale
+
+
+def _name_box(point: tuple[float, float], width: float, side: str) -> tuple[float, float, float, float]:
+    x, y = point
+    h = _LINE_PX
+    return {"right": (x + _GAP_PX, y - h / 2, x + _GAP_PX + width, y + h / 2),
+            "left": (x - _GAP_PX - width, y - h / 2, x - _GAP_PX, y + h / 2),
+            "below": (x - width / 2, y + _BELOW_PX, x + width / 2, y + _BELOW_PX + h),
+            "above": (x - width / 2, y - _BELOW_PX - h, x + width / 2, y - _BELOW_PX)}[side]
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """The area two boxes share (0 when apart)."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))

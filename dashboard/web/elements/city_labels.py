@@ -18,8 +18,10 @@ class CityLabels(LiteralMacroElement):
 {% macro script(this, kwargs) %}
 (function (map) {
   {{ this.labels | tojson }}.forEach(function (l) {
+    // The name sits on its side of the dot (labels.place_sides), positioned by the stylesheet.
     L.marker([l[1], l[2]], {interactive: false, keyboard: false, icon: L.divIcon({
-      className: "fl-label fl-rank-" + l[3], html: l[0], iconSize: null, iconAnchor: [-4, 8]})}).addTo(map);
+      className: "fl-label fl-rank-" + l[3], html: '<span class="fl-at-' + l[4] + '">' + l[0] + "</span>",
+      iconSize: null, iconAnchor: [0, 0]})}).addTo(map);
   });
 })({{ this._parent.get_name() }});
 {% endmacro %}
@@ -30,4 +32,4 @@ class CityLabels(LiteralMacroElement):
         self._name = "CityLabels"
         # Names are escaped here: the browser inserts them as HTML.
         self.labels = [(html.escape(label.place.name), round(label.place.lat, 4), round(label.place.lon, 4),
-                        label.rank) for label in labels]
+                        label.rank, label.side) for label in labels]

@@ -32,6 +32,11 @@ class MapFrame(LiteralMacroElement):
 .fl-label {white-space: nowrap; font: 600 11px system-ui, sans-serif; color: #111;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff;}
 .fl-label.fl-rank-1 {font-size: 13px;}
+.fl-label span {position: absolute; line-height: 16px;}
+.fl-at-right {left: 4px; top: -8px;}
+.fl-at-left {right: 4px; top: -8px;}
+.fl-at-below {left: 0; top: 6px; transform: translateX(-50%);}
+.fl-at-above {left: 0; bottom: 6px; transform: translateX(-50%);}
 .leaflet-control-attribution {font-size: 10px;}
 /* The map fills its frame (the app sizes the frame to the window). */
 html, body {height: 100%; margin: 0;}
