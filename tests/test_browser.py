@@ -22,6 +22,7 @@ from PIL import Image
 from dashboard.core import palette
 from dashboard.web import mapview
 from tests import browser
+from tests.images import assert_looks_like
 
 pytestmark = pytest.mark.browser
 
@@ -238,6 +239,30 @@ def test_the_map_fills_the_window(map_page, size):
         assert not touching, f"names over each other at {size}: {touching}"
     finally:
         page.set_viewport_size(browser.VIEWPORT)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (390, 844)])
+def test_the_page_looks_like_its_reference(map_page, size):
+    """The page as a user first sees it, on a laptop, a desktop and a phone, against a saved picture
+    (tests/images.py; FRONTLINES_UPDATE_REFERENCES=1 rewrites it): map first, fitted to Syria and Iraq,
+    the legend and the player off the land, the cities of the war named, the sidebar's pages."""
+    page = map_page.page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    try:
+        map_page.goto("", DEFAULT.isoformat())
+        # The credits and the scale's labels are small text whose width moves by a pixel or two from
+        # one Chromium build to the next (their content is checked elsewhere).
+        page.frame_locator(browser.MAP_IFRAME).locator("body").evaluate(
+            "b => { const s = b.ownerDocument.createElement('style'); b.appendChild(s); s.textContent = "
+            "'.leaflet-control-attribution, .leaflet-control-scale {visibility: hidden}'; }")
+        page.evaluate("() => document.fonts.ready")
+        map_page.in_map("(w) => w.document.fonts.ready.then(() => 0)")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    finally:
+        page.set_viewport_size(browser.VIEWPORT)
+    half = shot.resize((shot.width // 2, shot.height // 2), Image.Resampling.BOX)  # a smaller reference
+    assert_looks_like(half, f"app-{size[0]}x{size[1]}.png", mean=1.0, worst=40.0)
 
 
 def test_deep_link_opens_on_its_date(map_page):
