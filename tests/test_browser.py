@@ -425,7 +425,7 @@ def test_add_article_page_proposes_candidates_on_its_map(map_page):
       if (w && w.map) w.map.eachLayer(l => {{ if (l.getRadius && l.options.color === '#1565c0') n += 1; }});
       return n; }}"""
     page.wait_for_function(f"() => ({markers})() === 1", timeout=30_000)
-    assert page.get_by_role("button", name="Merge 1 accepted event(s) into events.yaml").is_visible()
+    page.get_by_role("button", name="Merge 1 accepted event(s) into events.yaml").wait_for(timeout=30_000)
 
 
 def test_nothing_leaves_the_machine(session):
