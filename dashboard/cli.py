@@ -22,19 +22,53 @@ from typing import NoReturn
 
 from dashboard.core import paths
 from dashboard.core.files import OutputError, atomic_write, output_kind, writable_target
-from dashboard.core.problems import DataError
+from dashboard.core.problems import DataError, shown
 
 
 class UsageError(Exception):
     """Bad command-line input: printed as one line, exit status 2."""
 
 
+#: Days of events an export or HTML map may show up to its date (the record covers five years).
+WINDOW_DAYS = (0, 3650)
+
+
 def parse_date(text: str) -> dt.date:
     """Parse an ISO date (YYYY-MM-DD) for the command line."""
+    from dashboard.core.events import iso_date
+
     try:
-        return dt.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(f"not a date: {shown(text)} (expected YYYY-MM-DD)") from None
+
+
+def parse_window(text: str) -> int:
+    """Parse ``--window``: whole days within :data:`WINDOW_DAYS`.
+
+    >>> parse_window("30")
+    30
+    >>> parse_window("-5")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: not a number of days from 0 to 3650: '-5'
+    """
+    low, high = WINDOW_DAYS
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9 and low <= int(digits) <= high):
+        raise argparse.ArgumentTypeError(f"not a number of days from {low} to {high}: {shown(text)}")
+    return int(digits)
+
+
+def parse_every(text: str) -> str:
+    """Check ``--every`` (``month``, ``3M``, ``2W`` ..., at most ten years) and return it as given."""
+    from dashboard.core.stats import parse_step
+
+    try:
+        parse_step(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def write_output(text: str, out: str | None) -> None:
@@ -114,15 +148,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from dashboard.core.stats import area_series, parse_step
+    from dashboard.core.stats import area_series
 
-    try:
-        parse_step(args.every)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
     model = _load_model(args)
     start = _check_in_range(model, args.start or model.record.start, "--from")
     end = _check_in_range(model, args.end or model.record.end, "--to")
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
     lines = ["date,faction,area_km2"]
     lines += [f"{d.isoformat()},{f},{km2:.1f}" for d, f, km2 in area_series(model, start, end, args.every)]
     write_output("\n".join(lines) + "\n", args.out)
@@ -335,7 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="start", type=parse_date, help="history start (default: record start)")
     p.add_argument("--to", dest="end", type=parse_date, help="history end (default: record end)")
     p.add_argument("--format", default="geojson", choices=("geojson", "kml", "csv"))
-    p.add_argument("--window", type=int, default=30, help="days of events up to the date (default: 30)")
+    p.add_argument("--window", type=parse_window, default=30,
+                   help="days of events up to the date, 0 to 3650 (default: 30)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--focus", help="only the square a snapshot --focus draws around a place")
     where.add_argument("--bbox", type=parse_bbox, help="only what lies within W,S,E,N (degrees)")
@@ -345,7 +378,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="area per faction over time, as CSV date,faction,area_km2")
     p.add_argument("--from", dest="start", type=parse_date)
     p.add_argument("--to", dest="end", type=parse_date)
-    p.add_argument("--every", default="month", help="day, week, month, quarter, year, or 3M, 2W ...")
+    p.add_argument("--every", type=parse_every, default="month",
+                   help="day, week, month, quarter, year, or 3M, 2W ... (at most 10 years)")
     p.add_argument("--out", help="output file (default: stdout)")
     p.set_defaults(func=cmd_stats)
 
@@ -364,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="start", type=parse_date, help="first date (default: record start)")
     p.add_argument("--to", dest="end", type=parse_date,
                    help="last date, always a page even off the step (default: record end)")
-    p.add_argument("--every", help="step between dates: 3M, month, 2W, ...")
+    p.add_argument("--every", type=parse_every, help="step between dates: 3M, month, 2W, ...")
     p.add_argument("--focus", help="centre every map on a place")
     p.add_argument("--title", help="title of every page")
     p.add_argument("--out", required=True, help="pack.pdf or pack.pptx")
@@ -373,7 +407,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("timelapse", help="a film of control, one map every step (MP4 or GIF)")
     p.add_argument("--from", dest="start", type=parse_date, help="first frame (default: record start)")
     p.add_argument("--to", dest="end", type=parse_date, help="last frame, included (default: record end)")
-    p.add_argument("--every", default="week", help="step between frames: 1D, 1W, 2W, 1M, ... (default: week)")
+    p.add_argument("--every", type=parse_every, default="week",
+                   help="step between frames: 1D, 1W, 2W, 1M, ... (default: week)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--focus", help="centre on a place (any name or spelling)")
     where.add_argument("--bbox", type=parse_bbox, help="W,S,E,N in degrees")
@@ -384,7 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("html", help="one self-contained interactive map with a time slider (no network)")
     p.add_argument("--from", dest="start", type=parse_date, help="first date (default: record start)")
     p.add_argument("--to", dest="end", type=parse_date, help="last date (default: record end)")
-    p.add_argument("--window", type=int, default=30, help="days of events shown up to the date (default: 30)")
+    p.add_argument("--window", type=parse_window, default=30,
+                   help="days of events shown up to the date, 0 to 3650 (default: 30)")
     p.add_argument("--title", help="title shown on the page")
     p.add_argument("--out", required=True, help="map.html")
     p.set_defaults(func=cmd_html)

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from dashboard.core.problems import Problem
+from dashboard.core.problems import Problem, shown
 from dashboard.core.yamlfile import LineDict
 
 CONTESTED = "contested"
@@ -47,6 +47,8 @@ SPECIAL_COLOURS = {CONTESTED: "#8e24aa", UNCLAIMED: "#ffffff"}
 EVENT_TYPES = ("capture", "offensive", "siege", "siege_broken", "bombing", "evacuation", "other")
 DATE_PRECISIONS = ("day", "month")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: Dates as the record writes them: YYYY-MM-DD only (Python 3.11's fromisoformat also takes 20190323).
+_DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -243,18 +245,24 @@ class _Reader:
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.bad(item.line_of(key), f"{where}.{key}",
-                     f"malformed date {value!r} (expected YYYY-MM-DD)")
+            return iso_date(value)
+        except ValueError as exc:
+            self.bad(item.line_of(key), f"{where}.{key}", str(exc))
             return None
 
     def faction(self, value: Any, factions: dict[str, Faction], line: int, where: str,
                 allow_contested: bool = False) -> str | None:
-        if value in factions or (allow_contested and value == CONTESTED):
-            return str(value)
         allowed = sorted(factions) + ([CONTESTED] if allow_contested else [])
-        self.bad(line, where, f"unknown faction {value!r} (expected one of: {', '.join(allowed)})")
+        expected = f"(expected one of: {', '.join(allowed)})"
+        if value is None:
+            self.bad(line, where, f"missing {expected}")
+            return None
+        if not isinstance(value, str):  # a list ([isis]) or a mapping is not one faction id
+            self.bad(line, where, f"expected one faction id, got {_kind(value)} {expected}")
+            return None
+        if value in factions or (allow_contested and value == CONTESTED):
+            return value
+        self.bad(line, where, f"unknown faction {shown(value)} {expected}")
         return None
 
     def control(self, item: LineDict, key: str, parties_key: str, factions: dict[str, Faction],
@@ -293,7 +301,7 @@ class _Reader:
             self.unknown_keys(src, _SOURCE_KEYS, sub)
             url = self.text(src, "url", sub, required=False) or None
             if url and not url.startswith(("http://", "https://")):
-                self.bad(src.line_of("url"), f"{sub}.url", f"not a web address: {url!r}")
+                self.bad(src.line_of("url"), f"{sub}.url", f"not a web address: {shown(url)}")
             if "date" not in src:
                 self.bad(src.line, f"{sub}.date", "missing (write date: null when unknown)")
             out.append(Source(self.text(src, "title", sub), self.text(src, "publisher", sub),
@@ -302,8 +310,25 @@ class _Reader:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", LineDict: "a mapping", list: "a list"}.get(type(value),
-                                                                           repr(value))
+    return {dict: "a mapping", LineDict: "a mapping", list: "a list"}.get(type(value), shown(value))
+
+
+def iso_date(value: Any) -> dt.date:
+    """A date written YYYY-MM-DD; ``ValueError`` with a message for anything else.
+
+    >>> iso_date("2016-07-15")
+    datetime.date(2016, 7, 15)
+    >>> iso_date("2016-W28-5")
+    Traceback (most recent call last):
+    ...
+    ValueError: malformed date '2016-W28-5' (expected YYYY-MM-DD)
+    """
+    if isinstance(value, str) and _DATE_PATTERN.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"malformed date {shown(value)} (expected YYYY-MM-DD)")
 
 
 def parse_events(doc: Any, path: str) -> tuple[EventRecord | None, list[Problem]]:
@@ -340,7 +365,7 @@ def _parse_factions(r: _Reader, top: LineDict) -> dict[str, Faction]:
     factions: dict[str, Faction] = {}
     for faction in _parse_list(r, top, "factions", lambda item, where: _parse_faction(r, item, where)):
         if faction.id in factions or faction.id in (CONTESTED, UNCLAIMED):
-            r.bad(top.line_of("factions"), "factions", f"duplicate or reserved id {faction.id!r}")
+            r.bad(top.line_of("factions"), "factions", f"duplicate or reserved id {shown(faction.id)}")
         factions[faction.id] = faction
     return factions
 
@@ -348,8 +373,12 @@ def _parse_factions(r: _Reader, top: LineDict) -> dict[str, Faction]:
 def _parse_faction(r: _Reader, item: LineDict, where: str) -> Faction | None:
     r.unknown_keys(item, {"id", "name", "colour"}, where)
     fid, name, colour = (r.text(item, k, where) for k in ("id", "name", "colour"))
+    if fid and not _ID_PATTERN.match(fid):
+        r.bad(item.line_of("id"), f"{where}.id",
+              f"{shown(fid)} must be lower-case letters, digits and hyphens")
+        fid = ""
     if colour and not _COLOUR_PATTERN.match(colour):
-        r.bad(item.line_of("colour"), f"{where}.colour", f"expected #rrggbb, got {colour!r}")
+        r.bad(item.line_of("colour"), f"{where}.colour", f"expected #rrggbb, got {shown(colour)}")
     return Faction(fid, name, colour) if fid and name and colour else None
 
 
@@ -397,7 +426,7 @@ def _parse_event(r: _Reader, item: LineDict, where: str, factions: dict[str, Fac
     event_id = r.text(item, "id", where)
     if event_id and not _ID_PATTERN.match(event_id):
         r.bad(item.line_of("id"), f"{where}.id",
-              f"{event_id!r} must be lower-case letters, digits and hyphens")
+              f"{shown(event_id)} must be lower-case letters, digits and hyphens")
     date = r.date(item, "date", where)
     if date is not None and not start <= date <= end:
         r.bad(item.line_of("date"), f"{where}.date", f"{date} is outside {start} .. {end}")
@@ -411,7 +440,7 @@ def _parse_event(r: _Reader, item: LineDict, where: str, factions: dict[str, Fac
     etype = r.text(item, "type", where)
     if etype and etype not in EVENT_TYPES:
         r.bad(item.line_of("type"), f"{where}.type",
-              f"unknown type {etype!r} (expected one of: {', '.join(EVENT_TYPES)})")
+              f"unknown type {shown(etype)} (expected one of: {', '.join(EVENT_TYPES)})")
     change = _parse_change(r, item, where, factions)
     if etype == "capture" and "change" not in item:
         r.bad(item.line, f"{where}.change", "a capture needs a change of control (from, to)")

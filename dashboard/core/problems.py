@@ -4,12 +4,22 @@ Examples
 --------
 >>> str(Problem("events.yaml", 12, "events[3].place", "unknown place 'Falujah'"))
 "events.yaml:12: events[3].place: unknown place 'Falujah'"
+>>> shown("x" * 100)
+"'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"
 """
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+#: Longest piece of a value from the input repeated in a message.
+SHOWN = 60
+# Bounds the work of repr on a huge value; the cut to SHOWN characters comes after.
+_REPR = reprlib.Repr()  # keyword arguments only from Python 3.12
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 4 * SHOWN, 4 * SHOWN
 
 
 @dataclass(frozen=True, order=True)
@@ -32,3 +42,10 @@ class DataError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def shown(value: Any, limit: int = SHOWN) -> str:
+    """``repr`` of a value read from the input, cut to ``limit`` characters with "…": a message never
+    repeats a whole value (it may be megabytes, or a list its aliases expand)."""
+    text = _REPR.repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -17,23 +17,42 @@ from collections.abc import Iterator
 
 from dashboard.core.model import ControlModel
 from dashboard.core.months import add_months
+from dashboard.core.problems import shown
 
 _UNITS = {"day": (1, "D"), "week": (7, "D"), "month": (1, "M"), "quarter": (3, "M"), "year": (12, "M")}
-_STEP = re.compile(r"^(\d+)([DWMY])$", re.IGNORECASE)
+_STEP = re.compile(r"^([0-9]+)([DWMY])$", re.IGNORECASE)
+#: Longest step, in years: every date stays far inside what ``datetime.date`` can hold.
+MAX_STEP_YEARS = 10
+_MAX_STEP = {"D": MAX_STEP_YEARS * 366, "M": MAX_STEP_YEARS * 12}
 
 
 def parse_step(every: str) -> tuple[int, str]:
     """Parse ``day``/``week``/``month``/``quarter``/``year`` or ``3M``, ``2W``, ``10D``, ``1Y``.
 
-    Returns (count, unit) with unit ``D`` (days) or ``M`` (months).
+    Returns (count, unit) with unit ``D`` (days) or ``M`` (months); ``ValueError`` for anything else,
+    and for a step longer than :data:`MAX_STEP_YEARS`.
+
+    >>> parse_step("2W"), parse_step("quarter")
+    ((14, 'D'), (3, 'M'))
+    >>> parse_step("100000Y")
+    Traceback (most recent call last):
+    ...
+    ValueError: step '100000Y' is longer than 10 years (the limit)
     """
     if every in _UNITS:
         return _UNITS[every]
     match = _STEP.match(every)
-    if not match or int(match.group(1)) < 1:
-        raise ValueError(f"unknown step {every!r} (use day, week, month, quarter, year, or e.g. 3M, 2W, 10D)")
-    count, unit = int(match.group(1)), match.group(2).upper()
-    return {"D": (count, "D"), "W": (7 * count, "D"), "M": (count, "M"), "Y": (12 * count, "M")}[unit]
+    digits = match.group(1).lstrip("0") if match else ""
+    if not digits:
+        raise ValueError(f"unknown step {shown(every)} "
+                         "(use day, week, month, quarter, year, or e.g. 3M, 2W, 10D)")
+    unit = match.group(2).upper() if match else ""
+    # Cut before int(): 5000 digits would hit Python's limit on converting long numbers.
+    count = int(digits) if len(digits) <= 9 else 10**9
+    step = {"D": (count, "D"), "W": (7 * count, "D"), "M": (count, "M"), "Y": (12 * count, "M")}[unit]
+    if step[0] > _MAX_STEP[step[1]]:
+        raise ValueError(f"step {shown(every)} is longer than {MAX_STEP_YEARS} years (the limit)")
+    return step
 
 
 def date_range(start: dt.date, end: dt.date, every: str) -> Iterator[dt.date]:

@@ -13,9 +13,9 @@ from pathlib import Path
 from dashboard.core.control import ControlHistory, replay
 from dashboard.core.events import EventRecord, Holding, parse_events
 from dashboard.core.places import Gazetteer, UnknownPlace
-from dashboard.core.problems import DataError, Problem
+from dashboard.core.problems import DataError, Problem, shown
 from dashboard.core.sourcing import sourcing_errors
-from dashboard.core.yamlfile import LineDict, load_yaml_text
+from dashboard.core.yamlfile import LineDict, load_yaml_text, read_limited
 
 
 def check_record(record: EventRecord, gazetteer: Gazetteer) -> tuple[ControlHistory, list[Problem]]:
@@ -46,11 +46,11 @@ def _check_leads(path: str, holding: Holding, gazetteer: Gazetteer, districts: s
     where = f"baseline {holding.place}.leads"
     for code in leads.districts:
         if code not in districts:
-            problems.append(Problem(path, leads.line, f"{where}.district", f"unknown district {code!r}"))
+            problems.append(Problem(path, leads.line, f"{where}.district", f"unknown district {shown(code)}"))
     for code in leads.subdistricts:
         if code not in subdistricts:
             problems.append(Problem(path, leads.line, f"{where}.subdistrict",
-                                    f"unknown sub-district {code!r}"))
+                                    f"unknown sub-district {shown(code)}"))
     for place_id in leads.places:
         _check_place(path, leads.line, f"{where}.places", place_id, gazetteer, problems)
 
@@ -65,7 +65,7 @@ def _check_place(path: str, line: int, field: str, place_id: str, gazetteer: Gaz
         problems.append(Problem(path, line, field, str(exc)))
         return
     problems.append(Problem(path, line, field,
-                            f"unknown place id {place_id!r} (did you mean: {meant.id}?)"))
+                            f"unknown place id {shown(place_id)} (did you mean: {meant.id}?)"))
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,10 @@ class Checked:
 
 
 def read_file(path: Path | str) -> tuple[bytes, str]:
-    """The bytes of an events file and their text; :class:`DataError` if it cannot be read."""
+    """The bytes of an events file and their text; :class:`DataError` if it cannot be read, or is larger
+    than :data:`~dashboard.core.yamlfile.MAX_BYTES`."""
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(path)
         return data, data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError([Problem(str(path), None, "", f"cannot read file: {exc}")]) from None

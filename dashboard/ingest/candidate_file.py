@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from dashboard.core.problems import DataError, Problem
+from dashboard.core.problems import DataError, Problem, shown
+from dashboard.core.validation import read_file
 from dashboard.core.yamlfile import LineDict, load_yaml_text
 
 _HEADER = """\
@@ -70,11 +71,7 @@ def read_candidates(path: Path | str) -> list[dict]:
     dashboard.core.problems.DataError: ...c.yaml:1: candidates[1]: expected a mapping, got 'oops'
     """
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError([Problem(name, None, "", f"cannot read file: {exc}")]) from None
-    doc = load_yaml_text(text, name)
+    doc = load_yaml_text(read_file(path)[1], name)  # at most MAX_BYTES read
     if not isinstance(doc, LineDict):
         raise DataError([Problem(name, 1, "(top level)", "expected a mapping with a 'candidates' list")])
     raw = doc.get("candidates", ())
@@ -83,7 +80,7 @@ def read_candidates(path: Path | str) -> list[dict]:
     if not isinstance(raw, list):
         raise DataError([Problem(name, doc.line_of("candidates"), "candidates", "missing or not a list")])
     problems = [Problem(name, doc.line_of("candidates"), f"candidates[{i}]",
-                        f"expected a mapping, got {entry!r}")
+                        f"expected a mapping, got {shown(entry)}")
                 for i, entry in enumerate(raw) if not isinstance(entry, LineDict)]
     if problems:
         raise DataError(problems)

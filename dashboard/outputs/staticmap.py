@@ -35,6 +35,7 @@ from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
+import matplotlib
 import numpy as np
 import shapely
 from matplotlib import patheffects
@@ -59,6 +60,12 @@ from dashboard.core.labels import map_labels
 from dashboard.core.model import ControlModel
 from dashboard.core.places import Place
 from dashboard.core.wording import CREDITS, km2, long_date
+
+# Every text drawn (titles, summaries, faction and place names) is the record's or the user's, never
+# TeX: "$\frac$" would stop the drawing and "paid $5 and $10" lose its dollars.  Set once for the
+# process, where every text artist reads it when made (briefing and timelapse draw through this module);
+# an rc_context around each drawing would race between the app's sessions, which draw in threads.
+matplotlib.rcParams["text.parse_math"] = False
 
 FORMATS = ("png", "pdf", "svg")
 DEFAULT_TITLE = "Territorial control in Syria and Iraq"

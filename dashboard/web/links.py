@@ -16,6 +16,9 @@ Examples
 ['Ignoring zoom=`99` in the link: not a zoom level from 4 to 14 (at most 2 decimals).']
 >>> view.to_query()["layers"]
 'areas,fronts'
+>>> read_link({"date": "2016-01-01", "compare": "2017-01-01"}, default,
+...           LinkLimits(dt.date(2014, 1, 1), dt.date(2019, 3, 31)))[1]
+['Ignoring compare=`2017-01-01` in the link: it is after the date 2016-01-01; compare with an earlier date.']
 """
 
 from __future__ import annotations
@@ -106,7 +109,17 @@ def read_link(params: Mapping[str, str], default: View, limits: LinkLimits) -> t
             values[name] = parse(raw, limits)
         except ValueError as exc:
             warnings.append(f"Ignoring {name}={quote(raw)} in the link: {exc}.")
-    return replace(default, **values), warnings  # type: ignore[arg-type]
+    view = replace(default, **values)  # type: ignore[arg-type]
+    if view.compare is not None and view.compare > view.date:  # "changed since" a later date: nothing
+        warnings.append(f"Ignoring compare={quote(params['compare'])} in the link: it is after the date "
+                        f"{view.date}; compare with an earlier date.")
+        view = view.with_(compare=None)
+    # An empty layers= is kept: the app writes it when every layer is unticked, so the link opens as
+    # it was shared; but a hand-cut link can end up so too, and a map of nothing needs saying.
+    if values.get("layers") == ():
+        warnings.append("The link's layers= names no layer, so the map shows none: choose layers in the "
+                        "sidebar.")
+    return view, warnings
 
 
 def _date(raw: str, limits: LinkLimits) -> dt.date:
