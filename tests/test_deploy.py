@@ -275,3 +275,12 @@ def test_community_cloud_reads_requirements_txt():
     # `streamlit run` starts), and only there: a root .streamlit/config.toml would be a second copy.
     assert (entry_dir / ".streamlit" / "config.toml").is_file()
     assert not (ROOT / ".streamlit").exists()
+
+
+def test_visitors_never_see_a_traceback_or_the_servers_paths():
+    """An unexpected error shows a short notice only; "none" is one of the values Streamlit takes."""
+    from streamlit import config
+
+    settings = tomllib.loads((ROOT / "dashboard" / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["client"]["showErrorDetails"] == "none"
+    assert '"none"' in config._config_options_template["client.showErrorDetails"].description
