@@ -58,6 +58,8 @@ _PRESENT = re.compile(r"\b(?:is|are)\s+(?:\w+\s+)?\w+ing\b"
 # passive is found without reading the whole clause before each cue.
 _PASSIVE_BACKWARDS = re.compile(r"\s+(?:yl\w+\s+)?(?:saw|erew|neeb|eb|si|era|gnieb)\b", re.IGNORECASE)
 _BY = re.compile(r"\s*by\s+(?:the\s+)?")
+_FROM_WORD = re.compile(r"\bfrom\b", re.IGNORECASE)
+_BY_WORD = re.compile(r"\b(?:by|to)\b", re.IGNORECASE)
 _TARGET = re.compile(r"\b(?:against|from|on|of)\s+(?:the\s+)?$", re.IGNORECASE)
 _REVERSAL = re.compile(r"^(?:re|liberat|regain)", re.IGNORECASE)
 _FALL = re.compile(r"^(?:fell|fall)", re.IGNORECASE)
@@ -147,6 +149,9 @@ def _make_ids_unique(events: list[dict[str, Any]]) -> None:
         taken.add(event["id"])
 
 
+_MISSING = object()
+
+
 class _Reader:
     """One article, read once: its sentences, clauses, places, cues, factions and dates.
 
@@ -178,9 +183,10 @@ class _Reader:
 
     def _once(self, key: tuple[Any, ...], work: Callable[[], Any]) -> Any:
         """``work()``, done once for each ``key``."""
-        if key not in self._kept:
-            self._kept[key] = work()
-        return self._kept[key]
+        found = self._kept.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._kept[key] = work()
+        return found
 
     @staticmethod
     def _within(items: Sequence[Any], start: int, end: int) -> list[Any]:
@@ -222,7 +228,8 @@ class _Reader:
         at" is an offensive), and whether it was so downgraded; None if what the clause says
         did not happen (a condition, a forecast, a denial)."""
         cue = self._nearest(tier, mention)
-        happened, intended = self._once(("happened", clause, cue), lambda: self._happened(clause, cue))
+        happened, intended = self._once(("happened", clause.start, clause.end, cue.start),
+                                         lambda: self._happened(clause, cue))
         if not happened:
             return None
         kind, downgraded = cue.kind, False
@@ -243,10 +250,12 @@ class _Reader:
         best: tuple[int, Cue] | None = None
         if split:
             least = self._distance(cues[split - 1], mention)
-            lo, hi = 0, split - 1       # the first cue before the mention at that distance
-            while lo < hi:
-                mid = (lo + hi) // 2
-                lo, hi = (lo, mid) if self._distance(cues[mid], mention) <= least else (mid + 1, hi)
+            lo = split - 1
+            if lo and self._distance(cues[lo - 1], mention) <= least:
+                lo, hi = 0, lo - 1      # the first cue before the mention at that distance
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    lo, hi = (lo, mid) if self._distance(cues[mid], mention) <= least else (mid + 1, hi)
             best = least, cues[lo]
         if split < len(cues):
             after = self._distance(cues[split], mention)
@@ -261,15 +270,15 @@ class _Reader:
         False for a cue under a condition ("if"), a modal a few words before it ("is bound to be
         captured"), a negation, or, for a noun ("the fall of X would ..."), a modal after it."""
         before = self.words.last(clause.start, cue.start, 6)
-        after = self.words.first(cue.end, clause.end, 15)
+        after = self.words.first(cue.end, clause.end, 4)
         lower_before = [w.lower() for w in before]
         if self.words.contains(clause.start, cue.start, _CONDITIONS) or _modal(before):
             return False, False
-        if _NEGATION & set(lower_before[-4:]) or {"not", "never"} & {w.lower() for w in after[:4]}:
+        if _NEGATION & set(lower_before[-4:]) or {"not", "never"} & {w.lower() for w in after}:
             return False, False
         gerund = cue.text.lower().endswith("ing") and (not before or lower_before[-1] in ("the", "its"))
         nominal = cue.text.lower().endswith(" of") or after[:1] == ["of"] or gerund
-        return not (nominal and _modal(after[:15])), _intended(before)
+        return not (nominal and _modal(self.words.first(cue.end, clause.end, 15))), _intended(before)
 
     def _partial(self, cue: Cue, mention: Mention) -> bool:
         if mention.start >= cue.end and self.words.count(cue.end, mention.start) <= 12:
@@ -298,10 +307,10 @@ class _Reader:
             return None
         change = besieged_by = None
         if kind == "capture":
-            change = self._once(("change", clause, cue, place.country),
+            change = self._once(("change", clause.start, clause.end, cue.start, place.country),
                                 lambda: self._change(clause, cue, place.country))
         elif kind == "siege":
-            besieged_by = self._once(("besieger", clause, cue, place.country),
+            besieged_by = self._once(("besieger", clause.start, clause.end, cue.start, place.country),
                                      lambda: self._besieger(clause, cue, place.country))
         confidence = _confidence(kind, cue.weak, downgraded, dated_by, date, change, factions,
                                  self.counts[mention.place])
@@ -313,7 +322,7 @@ class _Reader:
                           change, besieged_by, evidence)
 
     def _sides(self, clause: Span, country: str) -> _Sides:
-        return self._once(("sides", clause, country), lambda: _Sides(self, clause, country))
+        return self._once(("sides", clause.start, clause.end, country), lambda: _Sides(self, clause, country))
 
     def _factions_near(self, clause: Span, country: str) -> list[str]:
         """Factions named in the clause (else in its sentence), Islamic State last."""
@@ -327,15 +336,15 @@ class _Reader:
                 if who not in names:
                     names.append(who)
             return sorted(names, key=lambda f: f == "isis")
-        return list(self._once(("near", clause, country), work))
+        return list(self._once(("near", clause.start, clause.end, country), work))
 
     def _date(self, clause: Span, cue: Cue) -> tuple[DateMention | None, str]:
         """The date of a clause's event: in the clause (the one nearest the cue), the sentence, or
         shortly before."""
-        inside = self._once(("dates", clause),
+        inside = self._once(("dates", clause.start, clause.end),
                             lambda: self._within(self.past_dates, clause.start, clause.end))
         if not inside:
-            return self._once(("date", clause), lambda: self._date_before(clause))
+            return self._once(("date", clause.start, clause.end), lambda: self._date_before(clause))
         after = bisect.bisect_left(inside, cue.start, key=lambda d: d.start)   # the nearer of two
         if after and (after == len(inside)
                       or cue.start - inside[after - 1].start <= inside[after].start - cue.start):
@@ -384,18 +393,25 @@ class _Reader:
         return (loser, winner) if winner and loser and winner != loser else None
 
     def _after(self, cue: Cue, sides: _Sides) -> dict[str, str]:
-        """Factions named shortly after a cue: ``from`` Z, ``by``/``to`` X, and a direct ``object``."""
+        """Factions named shortly after a cue (up to ten words after it): ``from`` Z, ``by``/``to`` X,
+        and a direct ``object``, by the words between the cue and each."""
         found: dict[str, str] = {}
-        for f, who in sides.spans[sides.first_after(cue.end):]:
-            between = self.text[cue.end:f.start]
-            words = self.words.count(cue.end, f.start)
-            if words > 10:
-                break
-            if re.search(r"\bfrom\b", between, re.IGNORECASE):
+        first = sides.first_after(cue.end)
+        word = self.words.ending_by(cue.end)     # words between the cue and a faction: words_before - word
+        near = sides.spans[first:sides.first_beyond(word + 10, lo=first)]
+        if not near:
+            return found
+        # The first "from" and the first "by"/"to" after the cue, looked for once: a faction has one
+        # before it if it ends before the faction starts.
+        reach = near[-1][0].start
+        by_from, by_to = (pattern.search(self.text, cue.end, reach) for pattern in (_FROM_WORD, _BY_WORD))
+        for k, (f, who) in enumerate(near, first):
+            if by_from and by_from.end() <= f.start:
                 found.setdefault("from", who)
-            elif re.search(r"\b(?:by|to)\b", between, re.IGNORECASE):
+                break               # every later faction has "from" before it too: nothing more to find
+            if by_to and by_to.end() <= f.start:
                 found.setdefault("by", who)
-            elif words <= 2:
+            elif sides.words_before[k] - word <= 2:
                 found.setdefault("object", who)
         return found
 
@@ -435,6 +451,7 @@ class _Sides:
         self.evidence = [("faction", f.start, f.end) for f, _ in self.spans]
         self._starts = [f.start for f, _ in self.spans]
         self._ends = [f.end for f, _ in self.spans]
+        self.words_before = [reader.words.starting_before(start) for start in self._starts]
         # The subject before each faction: the last one named that is not a target ("the fight against IS").
         self._subjects: list[str | None] = []
         for f, who in self.spans:
@@ -446,6 +463,10 @@ class _Sides:
     def first_after(self, offset: int) -> int:
         """The index of the first faction starting at or after ``offset``."""
         return bisect.bisect_left(self._starts, offset)
+
+    def first_beyond(self, words: int, lo: int) -> int:
+        """The index of the first faction (from ``lo``) with more than ``words`` words before it."""
+        return bisect.bisect_right(self.words_before, words, lo=lo)
 
     def last_before(self, offset: int) -> str | None:
         """The last faction ending at or before ``offset``."""

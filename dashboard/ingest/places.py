@@ -305,6 +305,7 @@ def _place_context(text: str, tokens: Sequence[_Token], i: int, j: int, previous
     return False
 
 
+_FOLLOWING_WORD = re.compile(r"[ \u00a0]+(\w+)")
 _REFERENCE = re.compile(
     r"(?:\b(?:km|kilomet(?:er|re)s?|miles?|drive|hours?|minutes?)\W*(?:\s+\(.{0,30}?\))?(?:\s+away)?\s+from"
     r"|\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of)"
@@ -313,10 +314,15 @@ _REFERENCE = re.compile(
 
 def is_reference(text: str, mention: Mention) -> bool:
     """"an hour's drive from Baghdad", "60 km south of Mosul": the place only locates another."""
-    return bool(_REFERENCE.search(text[max(0, mention.start - 60):mention.start]))
+    before = text[max(0, mention.start - 60):mention.start]
+    # Only text ending in a space after "from", "of" or "the" can match: most mentions are ruled out
+    # without trying the pattern at each of the 60 characters.
+    if not before[-1:].isspace() or not before.rstrip()[-4:].lower().endswith(("from", "of", "the")):
+        return False
+    return bool(_REFERENCE.search(before))
 
 
 def is_region(text: str, mention: Mention) -> bool:
     """"Raqqa province", "the Aleppo countryside": the mention names an area around the place."""
-    following = re.match(r"[ \u00a0]+(\w+)", text[mention.end:mention.end + 20])
+    following = _FOLLOWING_WORD.match(text, mention.end, mention.end + 20)
     return bool(following) and following.group(1).lower() in _REGION_NOUNS

@@ -43,10 +43,19 @@ class Words:
         if a >= b:
             return 0, 0
         i = bisect.bisect_right(self.ends, a)
-        return i, max(i, bisect.bisect_left(self.starts, b, lo=i))
+        return i, bisect.bisect_left(self.starts, b, lo=i)
 
     def _word(self, k: int, a: int, b: int) -> str:
         return self.text[max(a, self.starts[k]):min(b, self.ends[k])]
+
+    def ending_by(self, offset: int) -> int:
+        """How many words end at or before ``offset``."""
+        return bisect.bisect_right(self.ends, offset)
+
+    def starting_before(self, offset: int) -> int:
+        """How many words start before ``offset``: for ``a < b``, ``count(a, b)`` is
+        ``starting_before(b) - ending_by(a)``, to count from one ``a`` to many ``b``."""
+        return bisect.bisect_left(self.starts, offset)
 
     def count(self, a: int, b: int) -> int:
         """How many words ``text[a:b]`` has."""
