@@ -385,7 +385,7 @@ class _Reader:
         if loser is None and winner not in (None, "isis") and _REVERSAL.match(cue.text) \
                 and self._isis_near(clause):
             loser = "isis"      # "retook", "liberated": from the Islamic State the article is about
-        others = set(sides.names) - {winner, loser}
+        others = sides.name_set - {winner, loser}
         if winner and not loser and len(others) == 1:
             loser = others.pop()
         elif loser and not winner and len(others) == 1:
@@ -404,7 +404,8 @@ class _Reader:
         # The first "from" and the first "by"/"to" after the cue, looked for once: a faction has one
         # before it if it ends before the faction starts.
         reach = near[-1][0].start
-        by_from, by_to = (pattern.search(self.text, cue.end, reach) for pattern in (_FROM_WORD, _BY_WORD))
+        by_from = _FROM_WORD.search(self.text, cue.end, reach)
+        by_to = _BY_WORD.search(self.text, cue.end, reach)
         for k, (f, who) in enumerate(near, first):
             if by_from and by_from.end() <= f.start:
                 found.setdefault("from", who)
@@ -448,6 +449,7 @@ class _Sides:
             if who:
                 self.spans.append((f, who))
         self.names = [who for _, who in self.spans]
+        self.name_set = set(self.names)
         self.evidence = [("faction", f.start, f.end) for f, _ in self.spans]
         self._starts = [f.start for f, _ in self.spans]
         self._ends = [f.end for f, _ in self.spans]
