@@ -1,8 +1,8 @@
 """Reading an article a user hands in (pasted, uploaded or on disk) as plain text.
 
-Only ``.txt`` and ``.html``/``.htm`` up to :data:`MAX_BYTES`; HTML is reduced to its visible
-text (scripts and styles dropped, block elements on their own lines), so character offsets
-into the result are what a reviewer reads.
+Only ``.txt`` and ``.html``/``.htm`` up to :data:`MAX_BYTES`, whose text is up to :data:`MAX_CHARS`
+characters; HTML is reduced to its visible text (scripts and styles dropped, block elements on
+their own lines), so character offsets into the result are what a reviewer reads.
 
 Examples
 --------
@@ -23,6 +23,11 @@ from pathlib import Path
 from dashboard.ingest.markup import html_text
 
 MAX_BYTES = 1_000_000
+#: Characters of article text read for events, at most. Ingest is linear in the text, and the
+#: densest text (a place and an event word every 18 characters) takes about 3.5 s at this size on a
+#: two-core machine (``bench/bench_ingest.py``), so no article keeps the server for more than 5 s.
+#: A news article's text is under 100,000 characters.
+MAX_CHARS = 500_000
 KINDS = ("txt", "html", "htm")
 
 
@@ -43,7 +48,33 @@ def read_article(data: bytes, name: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ArticleError(f"{name}: not UTF-8 text") from None
-    return html_text(text) if kind in ("html", "htm") else text
+    return check_length(html_text(text) if kind in ("html", "htm") else text, name)
+
+
+def read_article_file(path: Path) -> str:
+    """The text of an article on disk, reading no more than the limit allows (not all of
+    ``/dev/zero``), or :class:`ArticleError`."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    return read_article(data, path.name)
+
+
+def check_length(text: str, name: str) -> str:
+    """``text``, or :class:`ArticleError` if it is over :data:`MAX_CHARS` characters.
+
+    >>> check_length("x" * (MAX_CHARS + 1), "a.txt")
+    Traceback (most recent call last):
+    ...
+    dashboard.ingest.reading.ArticleError: a.txt: 500,001 characters is over the 500,000-character limit for \
+an article's text
+    """
+    if len(text) > MAX_CHARS:
+        raise ArticleError(f"{name}: {len(text):,} characters is over the {MAX_CHARS:,}-character limit "
+                           "for an article's text")
+    return text
 
 
 # ---------------------------------------------------------------------------------------------
