@@ -29,8 +29,8 @@ def repeat(unit: str, size: int, head: str = "BAGHDAD, May 23, 2016 (AFP) - ") -
 
 SHAPES: dict[str, Callable[[int], str]] = {
     "dots after a dateline": lambda n: repeat(".", n),
-    "one long sentence": lambda n: repeat("Iraqi forces recaptured Mosul from IS on May 5, 2016, and the Kurds "
-                                          "besieged Raqqa while ", n),
+    "one long sentence": lambda n: repeat("Iraqi forces recaptured Mosul from IS on May 5, 2016, and the "
+                                          "Kurds besieged Raqqa while ", n),
     "no punctuation": lambda n: repeat("fighters moved across the desert near the river ", n, head=""),
     "place names": lambda n: repeat("Mosul Raqqa Fallujah Deir ez-Zor Manbij al-Bab Tal Afar ", n),
     "dates": lambda n: repeat("May 22, 2016 22 May 2016 2016-05-22 last week yesterday in July ", n),
@@ -94,5 +94,5 @@ def test_sentences_are_cut_to_a_bounded_length():
 
 def test_text_over_the_limit_is_refused_saying_so():
     check_length("x" * MAX_CHARS, "a.txt")
-    with pytest.raises(ArticleError, match=r"^a\.txt: 500,001 characters is over the 500,000-character limit"):
+    with pytest.raises(ArticleError, match=r"^a\.txt: 500,001 characters is over the 500,000-character"):
         check_length("x" * (MAX_CHARS + 1), "a.txt")
