@@ -1,7 +1,8 @@
 """Quality and speed of article ingest on the seed articles.
 
-Run: ``python bench/bench_ingest.py [SEEDS_DIR]`` (default ``../shared/seeds`` beside the repository).
-Prints figures; asserts nothing. Measured:
+Run: ``python bench/bench_ingest.py [SEEDS_DIR]`` (default ``../shared/seeds`` beside the repository),
+or ``python bench/bench_ingest.py --sizes`` for the second part only. Prints figures; asserts nothing.
+Measured:
 
 - recall of every mention of six key towns (each spelling counted by hand-written patterns below):
   each occurrence must be found by ``find_places`` and resolved to the right place;
@@ -9,7 +10,11 @@ Prints figures; asserts nothing. Measured:
   Syria or Iraq (hand-checked lists below, made by reading the articles);
 - whether the dated events the issue names come out: the Deir ez-Zor siege broken on 2017-09-05,
   Manbij taken in August 2016, the Fallujah offensive on 2016-05-22/23;
-- time per article.
+- time per article;
+- time against size (10 KB, 100 KB, 1 MB) for texts of many shapes (dots after a dateline, one long
+  sentence, no punctuation, place names, dates, Arabic, HTML nested or never closed, ...), against
+  the quadratic readers they replaced (the old sentence-end pattern, the standard HTMLParser, the
+  merge that re-sorted its evidence at each step) run in the same process on the small sizes.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 from dashboard.core import paths
@@ -27,6 +33,7 @@ from dashboard.core.validation import load_record
 from dashboard.ingest.candidates import Scope, propose_events
 from dashboard.ingest.dates import find_published
 from dashboard.ingest.places import Mention, find_places
+from dashboard.ingest.reading import MAX_CHARS, html_text, sentences
 
 DEFAULT_SEEDS = paths.ROOT.parent / "shared" / "seeds"
 # Publication dates (issue 5); 001 states its own, which find_published must find.
@@ -157,5 +164,112 @@ def main(seeds: Path) -> None:
             print(f"  {seed} {c['id']:<42} {c['confidence']:.2f}{arrow} [{', '.join(c['factions'])}]")
 
 
+# --- time against size ---------------------------------------------------------------------------
+
+SIZES = (10_000, 100_000, 1_000_000)
+
+
+def _repeat(unit: str, size: int, head: str = "BAGHDAD, May 23, 2016 (AFP) - ") -> str:
+    return (head + unit * (size // len(unit) + 1))[:size]
+
+
+TEXT_SHAPES: dict[str, Callable[[int], str]] = {
+    "dots after a dateline": lambda n: _repeat(".", n),
+    "one long sentence": lambda n: _repeat("Iraqi forces recaptured Mosul from IS on May 5, 2016, and the "
+                                           "Kurds besieged Raqqa while ", n),
+    "no punctuation": lambda n: _repeat("fighters moved across the desert near the river ", n, head=""),
+    "one word": lambda n: "x" * n,
+    "place names": lambda n: _repeat("Mosul Raqqa Fallujah Deir ez-Zor Manbij al-Bab Tal Afar ", n),
+    "dates": lambda n: _repeat("May 22, 2016 22 May 2016 2016-05-22 last week yesterday in July ", n),
+    "Arabic and English": lambda n: _repeat("الفلوجة الرقة الموصل Iraqi forces took control of الفلوجة. ", n),
+    "place+cue every 18 chars": lambda n: _repeat("IS Mosul captured ", n),
+    "lines broken after 'in'": lambda n: _repeat("the forces moved in\n", n),
+    "short sentences": lambda n: _repeat("Iraqi forces entered Mosul on May 5, 2016. ", n),
+}
+HTML_SHAPES: dict[str, Callable[[int], str]] = {
+    "HTML nested, never closed": lambda n: _repeat("<div><p>Iraqi forces entered Mosul on May 5, 2016. ", n,
+                                                   "<html>"),
+    "HTML '<div ' never closed": lambda n: _repeat("<div ", n, ""),
+    "HTML '<!--x>' comments": lambda n: _repeat("<!--x>", n, ""),
+}
+
+# The quadratic readers replaced, kept here as the baseline.
+_OLD_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u0600-\u06ff])")
+
+
+class _OldTextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _old_html(markup: str) -> None:
+    parser = _OldTextParser()
+    parser.feed(markup)
+    parser.close()
+
+
+def _old_merge(pieces: int) -> None:
+    """The old merge of ``pieces`` candidates of one key: the evidence re-sorted at each step."""
+    evidence: list[tuple[str, int, int]] = []
+    for k in range(pieces):
+        step = [("place", 30 * k, 30 * k + 5), ("type", 30 * k + 6, 30 * k + 14),
+                ("faction", 30 * k + 15, 30 * k + 17)]
+        evidence = sorted(set(evidence) | set(step), key=lambda e: (e[1], e[2], e[0]))
+
+
+def _new_merge(pieces: int) -> None:
+    evidence: set[tuple[str, int, int]] = set()
+    for k in range(pieces):
+        evidence |= {("place", 30 * k, 30 * k + 5), ("type", 30 * k + 6, 30 * k + 14),
+                     ("faction", 30 * k + 15, 30 * k + 17)}
+    sorted(evidence, key=lambda e: (e[1], e[2], e[0]))
+
+
+def _seconds(fn: Callable[..., object], *args: object) -> float:
+    t0 = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t0
+
+
+def _ingest(text: str, html: bool, gazetteer: object, scope: Scope) -> None:
+    propose_events(html_text(text) if html else text, gazetteer, dt.date(2017, 1, 1), {}, scope)
+
+
+def sizes() -> None:
+    """Seconds against size: ingest of each shape, then the old readers against the new ones."""
+    gazetteer = read_places(paths.GEODATA / "places.csv")
+    scope = Scope.of(load_record(paths.EVENTS, gazetteer)[0])
+    propose_events("Mosul.", gazetteer, dt.date(2017, 1, 1), {}, scope)  # the gazetteer's indexes, built once
+    print(f"\ningest (propose_events) seconds against size (texts over {MAX_CHARS:,} characters are refused)")
+    print(f"{'shape':<28}" + "".join(f"{size // 1000:>8} KB" for size in SIZES) + "   per 100 KB at 1 MB")
+    for name, make in {**TEXT_SHAPES, **HTML_SHAPES}.items():
+        times = [_seconds(_ingest, make(size), name in HTML_SHAPES, gazetteer, scope) for size in SIZES]
+        print(f"{name:<28}" + "".join(f"{t:>11.2f}" for t in times) + f"{times[-1] / 10:>13.2f}")
+
+    print("\nthe old readers (quadratic) against the new, seconds; the old only on small sizes")
+    print(f"{'part':<42}{'size':>10}{'old':>10}{'new':>10}")
+    dots = TEXT_SHAPES["dots after a dateline"]
+    for size in (5_000, 10_000, 20_000):
+        text = dots(size)
+        old, new = _seconds(lambda t: list(_OLD_SENTENCE_END.finditer(t)), text), _seconds(sentences, text)
+        print(f"{'sentence ends, dots after a dateline':<42}{size:>10,}{old:>10.2f}{new:>10.3f}")
+    for name in ("HTML '<div ' never closed", "HTML '<!--x>' comments"):
+        for size in (10_000, 20_000, 40_000):
+            markup = HTML_SHAPES[name](size)
+            old, new = _seconds(_old_html, markup), _seconds(html_text, markup)
+            print(f"{name:<42}{size:>10,}{old:>10.2f}{new:>10.3f}")
+    for pieces in (1_000, 2_000, 4_000):
+        old, new = _seconds(_old_merge, pieces), _seconds(_new_merge, pieces)
+        print(f"{'merge of candidates of one key':<42}{pieces:>10,}{old:>10.2f}{new:>10.3f}")
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SEEDS)
+    if sys.argv[1:] == ["--sizes"]:
+        sizes()
+    else:
+        main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SEEDS)
+        sizes()

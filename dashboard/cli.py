@@ -278,11 +278,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from dashboard.ingest.candidate_file import candidates_document
     from dashboard.ingest.candidates import Scope, propose_events
     from dashboard.ingest.dates import find_published
-    from dashboard.ingest.reading import ArticleError, read_article
+    from dashboard.ingest.reading import ArticleError, read_article_file
 
     path = Path(args.article)
     try:
-        text = read_article(path.read_bytes(), path.name)
+        text = read_article_file(path)  # at most 1 MB read, at most MAX_CHARS of text
     except ArticleError as exc:
         raise UsageError(str(exc)) from None
     published = args.published or find_published(text)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import paths
+from dashboard.ingest import background, candidates
+from dashboard.ingest.reading import MAX_CHARS
 
 PAGE = str(paths.ROOT / "dashboard" / "pages" / "add_article.py")
 ARTICLE = """Tuesday, 27 June 2017
@@ -26,10 +30,22 @@ def events(tmp_path, monkeypatch):
     return copy
 
 
+@pytest.fixture(autouse=True)
+def no_cached_candidates():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
 def pasted(text: str) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     at.text_area(key="pasted").set_value(text).run()
     return at
+
+
+def with_source(at: AppTest) -> AppTest:
+    at.text_input(key="source_title").set_value("Our test wire")
+    return at.text_input(key="source_publisher").set_value("Test News").run()
 
 
 def test_pasted_article_gives_candidates_and_merges_the_accepted_one(events):
@@ -60,6 +76,51 @@ def test_undated_article_asks_for_its_date_and_nothing_is_written(events):
 
 
 def test_text_over_the_limit_gets_a_clear_message(events):
-    at = pasted("Baghdad. " * 120_000)  # ~1.1 MB
-    assert "over the 1 MB limit" in at.error[0].value
+    at = pasted("Baghdad. " * (MAX_CHARS // 9 + 1))
+    assert "over the 500,000-character limit" in at.error[0].value
     assert not at.exception and not at.text_input
+
+
+def test_the_same_text_is_read_once(events, monkeypatch):
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return propose(*args, **kwargs)
+
+    propose = candidates.propose_events
+    monkeypatch.setattr(candidates, "propose_events", counted)
+    first = with_source(pasted(ARTICLE))
+    second = with_source(pasted(ARTICLE))        # another session, the same text and source
+    assert first.subheader[0].value == second.subheader[0].value == "1 candidate event(s)"
+    assert calls == [ARTICLE]
+    with_source(pasted(ARTICLE + "\nMore text.\n"))
+    assert len(calls) == 2
+
+
+def test_a_reading_over_the_time_limit_says_so_and_is_collected_later(events, monkeypatch):
+    release = threading.Event()
+
+    def stuck(*args, **kwargs):
+        release.wait(30)
+        return []
+
+    monkeypatch.setattr(candidates, "propose_events", stuck)
+    monkeypatch.setattr(background, "TIME_LIMIT", 0.01)
+    try:
+        at = with_source(pasted(ARTICLE))
+        assert "took over 0.01 s" in at.error[0].value
+        assert not at.exception
+    finally:
+        release.set()
+    monkeypatch.setattr(background, "TIME_LIMIT", 30.0)
+    at.run()                                    # the rerun collects the work that went on
+    assert "No events found" in at.warning[0].value
+
+
+def test_a_broken_record_gets_a_message_not_a_traceback(events):
+    events.write_text("events:\n  - id: [not, an, id]\n", encoding="utf-8")
+    st.cache_resource.clear()
+    at = with_source(pasted(ARTICLE))
+    assert "events.yaml has problems" in at.error[0].value
+    assert not at.exception

@@ -436,3 +436,34 @@ def test_nothing_leaves_the_machine(session):
     assert any("/app/static/leaflet" in u for u in traffic.urls), "vendored Leaflet not requested"
     assert traffic.foreign_urls() == []
     assert errors == [], f"uncaught errors in the page: {errors}"
+
+
+def test_a_long_article_being_read_leaves_another_users_map_responsive(session):
+    """One session reads an article at the size limit (the densest shape) while another moves the
+    slider: the second map redraws and its page follows before the first one's candidates come."""
+    from dashboard.ingest.reading import MAX_CHARS
+
+    map_page, _, _ = session
+    change = first_change_after(DEFAULT)
+    before_day = change - dt.timedelta(days=1)
+    map_page.goto(f"?date={before_day.isoformat()}", before_day.isoformat())
+
+    reader = map_page.page.context.browser.new_page(viewport=browser.VIEWPORT)  # another session
+    try:
+        reader.goto(map_page.base_url + "add_article", wait_until="domcontentloaded")
+        article = "BAGHDAD, May 23, 2016 (AFP) - " + "IS Mosul captured " * ((MAX_CHARS - 40) // 18)
+        reader.get_by_label("Article text").fill(article)
+        reader.keyboard.press("Control+Enter")
+        reader.get_by_label("Title").fill("A long wire")
+        reader.get_by_label("Publisher").fill("Test News")
+        reader.keyboard.press("Enter")
+        reader.get_by_text("Finding the article's events").wait_for(timeout=60_000)
+
+        map_page.press_slider("ArrowRight")
+        map_page.wait_for_map(change.isoformat())
+        map_page.wait_for_link(change.isoformat())   # the server answered the settle
+        assert reader.get_by_text("Finding the article's events").is_visible(), \
+            "the article was read before the map's page followed: nothing was tested"
+        reader.get_by_text("candidate event(s)").wait_for(timeout=120_000)
+    finally:
+        reader.close()

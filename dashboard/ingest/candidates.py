@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -35,6 +35,7 @@ from dashboard.ingest.cues import Cue, FactionMention, faction_mentions, find_cu
 from dashboard.ingest.dates import DateMention, resolve_dates
 from dashboard.ingest.places import Mention, find_places, is_reference, is_region
 from dashboard.ingest.reading import Span, clauses, sentences
+from dashboard.ingest.words import Words, words_of
 
 #: How a clause is phrased: conditions, modals, negation, tense, voice.
 _CONDITIONS = frozenset({"if", "unless", "whether"})
@@ -52,7 +53,13 @@ _PARTIAL = re.compile(r"\b\d+\s*(?:%|percent|per\s+cent)|\bparts?\s+of\b|\bmost\
 _PRESENT = re.compile(r"\b(?:is|are)\s+(?:\w+\s+)?\w+ing\b"
                       r"|\b(?:has|have)\s+(?:\w+\s+)?(?:been\s+)?\w+(?:ed|en)\b"
                       r"|\bcontinues?\b", re.IGNORECASE)
-_PASSIVE = re.compile(r"\b(?:was|were|been|be|is|are|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# "was", "has been", "were swiftly" just before a cue, read backwards from the cue in the reversed
+# text (the words reversed, as in ``\b(?:was|...|being)\s+(?:\w+ly\s+)?$`` read forwards), so a
+# passive is found without reading the whole clause before each cue.
+_PASSIVE_BACKWARDS = re.compile(r"\s+(?:yl\w+\s+)?(?:saw|erew|neeb|eb|si|era|gnieb)\b", re.IGNORECASE)
+_BY = re.compile(r"\s*by\s+(?:the\s+)?")
+_FROM_WORD = re.compile(r"\bfrom\b", re.IGNORECASE)
+_BY_WORD = re.compile(r"\b(?:by|to)\b", re.IGNORECASE)
 _TARGET = re.compile(r"\b(?:against|from|on|of)\s+(?:the\s+)?$", re.IGNORECASE)
 _REVERSAL = re.compile(r"^(?:re|liberat|regain)", re.IGNORECASE)
 _FALL = re.compile(r"^(?:fell|fall)", re.IGNORECASE)
@@ -75,7 +82,8 @@ class _Candidate:
     factions: list[str]
     change: tuple[str, str] | None = None
     besieged_by: str | None = None
-    evidence: list[tuple[str, int, int]] = field(default_factory=list)
+    # A set while candidates are merged (a merge adds the other's, never re-sorts); sorted on output.
+    evidence: set[tuple[str, int, int]] = field(default_factory=set)
 
     @property
     def key(self) -> tuple[str, str, dt.date, str]:
@@ -83,8 +91,7 @@ class _Candidate:
 
     def absorb(self, other: _Candidate, same_type: bool = True) -> None:
         """Take in a near-duplicate: its evidence, factions and stated change; more confidence."""
-        kept = other.evidence if same_type else [e for e in other.evidence if e[0] != "type"]
-        self.evidence = sorted(set(self.evidence) | set(kept), key=lambda e: (e[1], e[2], e[0]))
+        self.evidence |= other.evidence if same_type else {e for e in other.evidence if e[0] != "type"}
         self.factions += [f for f in other.factions if f not in self.factions]
         if same_type and self.change is None and other.change is not None:
             self.change = other.change
@@ -142,11 +149,22 @@ def _make_ids_unique(events: list[dict[str, Any]]) -> None:
         taken.add(event["id"])
 
 
+_MISSING = object()
+
+
 class _Reader:
-    """One article, read once: its sentences, clauses, places, cues, factions and dates."""
+    """One article, read once: its sentences, clauses, places, cues, factions and dates.
+
+    Whatever depends only on a clause (its cues, factions, date), or on a clause and a cue (whether
+    it happened, the change it states), is worked out once and kept, and the nearest cue, date or
+    faction is found by bisection: the work for a place named in a clause does not grow with the
+    clause, so an article of any shape is read in time that grows with its length.
+    """
 
     def __init__(self, text: str, gazetteer: Gazetteer, published: dt.date, period: tuple[dt.date, dt.date]):
         self.text = text
+        self.reversed = text[::-1]
+        self.words = Words(text)
         self.gazetteer = gazetteer
         self.published = published
         self.period = period
@@ -157,9 +175,18 @@ class _Reader:
         self.sentences = sentences(text)
         self.clauses = [c for s in self.sentences for c in clauses(text, s)]
         self.cues = find_cues(text)
+        self.usable = {c for c in self.cues if not _PRONOUN_OBJECT.match(text, c.end)}  # not "captured it"
         self.factions = faction_mentions(text)
         self.dates = resolve_dates(text, published)
         self.past_dates = [d for d in self.dates if d.date <= published]
+        self._kept: dict[tuple[Any, ...], Any] = {}
+
+    def _once(self, key: tuple[Any, ...], work: Callable[[], Any]) -> Any:
+        """``work()``, done once for each ``key``."""
+        found = self._kept.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._kept[key] = work()
+        return found
 
     @staticmethod
     def _within(items: Sequence[Any], start: int, end: int) -> list[Any]:
@@ -173,10 +200,16 @@ class _Reader:
         dates = self._within(self.dates, clause.start, clause.end)
         if dates and all(d.date > self.published for d in dates):
             return []               # a clause about the future
-        cues = self._within(self.cues, clause.start, clause.end)
+        usable = [c for c in self._within(self.cues, clause.start, clause.end) if c in self.usable]
+        # The strongest tier present: typed cues, then weak typed cues, then "other".
+        tiers = ([c for c in usable if not c.weak], [c for c in usable if c.weak and c.kind != "other"],
+                 [c for c in usable if c.kind == "other"])
+        tier = next((t for t in tiers if t), None)
+        if tier is None:
+            return []
         out = []
         for mention in self._event_places(clause):
-            reading = self._reading(clause, mention, cues)
+            reading = self._reading(clause, mention, tier)
             candidate = reading and self._candidate(clause, mention, *reading)
             if candidate:
                 out.append(candidate)
@@ -190,48 +223,75 @@ class _Reader:
         located = [m for m in towns if not is_reference(self.text, m)]
         return located or towns or places
 
-    def _reading(self, clause: Span, mention: Mention, cues: list[Cue]) -> tuple[Cue, str, bool] | None:
+    def _reading(self, clause: Span, mention: Mention, tier: list[Cue]) -> tuple[Cue, str, bool] | None:
         """The cue that governs a mention, its type after the clause's modality (a capture "aimed
         at" is an offensive), and whether it was so downgraded; None if what the clause says
         did not happen (a condition, a forecast, a denial)."""
-        usable = [c for c in cues if not _PRONOUN_OBJECT.match(self.text, c.end)]
-        # The strongest tier present: typed cues, then weak typed cues, then "other".
-        for tier in ((c for c in usable if not c.weak),
-                     (c for c in usable if c.weak and c.kind != "other"),
-                     (c for c in usable if c.kind == "other")):
-            ranked = sorted(tier, key=lambda c: _distance(self.text, c, mention))
-            if ranked:
-                cue = ranked[0]
-                break
-        else:
-            return None
-        before = _words(self.text[clause.start:cue.start])
-        after = _words(self.text[cue.end:clause.end])
-        if not self._happened(cue, before, after):
+        cue = self._nearest(tier, mention)
+        happened, intended = self._once(("happened", clause.start, clause.end, cue.start),
+                                         lambda: self._happened(clause, cue))
+        if not happened:
             return None
         kind, downgraded = cue.kind, False
-        if kind == "capture" and (_intended(before) or self._partial(cue, mention)):
+        if kind == "capture" and (intended or self._partial(cue, mention)):
             kind, downgraded = "offensive", True
         return cue, kind, downgraded
 
-    def _happened(self, cue: Cue, before: list[str], after: list[str]) -> bool:
-        """False for a cue under a condition ("if"), a modal a few words before it ("is bound to be
+    def _distance(self, cue: Cue, mention: Mention) -> int:
+        """Words between a cue and a place, a cue after the place counting a little farther."""
+        words = self.words.count(min(cue.end, mention.end), max(cue.start, mention.start))
+        return words + (2 if cue.start > mention.start else 0)
+
+    def _nearest(self, cues: list[Cue], mention: Mention) -> Cue:
+        """The cue (of ``cues``, in text order) nearest to the mention by :meth:`_distance`, the first
+        of equals. Distances fall from the first cue to the last one starting before the mention and
+        rise after it, so two bisections find it."""
+        split = bisect.bisect_right(cues, mention.start, key=lambda c: c.start)
+        best: tuple[int, Cue] | None = None
+        if split:
+            least = self._distance(cues[split - 1], mention)
+            lo = split - 1
+            if lo and self._distance(cues[lo - 1], mention) <= least:
+                lo, hi = 0, lo - 1      # the first cue before the mention at that distance
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    lo, hi = (lo, mid) if self._distance(cues[mid], mention) <= least else (mid + 1, hi)
+            best = least, cues[lo]
+        if split < len(cues):
+            after = self._distance(cues[split], mention)
+            if best is None or after < best[0]:
+                best = after, cues[split]
+        assert best is not None
+        return best[1]
+
+    def _happened(self, clause: Span, cue: Cue) -> tuple[bool, bool]:
+        """Whether the cue tells of something that happened, and whether a capture is only aimed at.
+
+        False for a cue under a condition ("if"), a modal a few words before it ("is bound to be
         captured"), a negation, or, for a noun ("the fall of X would ..."), a modal after it."""
+        before = self.words.last(clause.start, cue.start, 6)
+        after = self.words.first(cue.end, clause.end, 4)
         lower_before = [w.lower() for w in before]
-        if _CONDITIONS & set(lower_before) or _modal(before[-6:]):
-            return False
-        if _NEGATION & set(lower_before[-4:]) or {"not", "never"} & {w.lower() for w in after[:4]}:
-            return False
+        if self.words.contains(clause.start, cue.start, _CONDITIONS) or _modal(before):
+            return False, False
+        if _NEGATION & set(lower_before[-4:]) or {"not", "never"} & {w.lower() for w in after}:
+            return False, False
         gerund = cue.text.lower().endswith("ing") and (not before or lower_before[-1] in ("the", "its"))
         nominal = cue.text.lower().endswith(" of") or after[:1] == ["of"] or gerund
-        return not (nominal and _modal(after[:15]))
+        return not (nominal and _modal(self.words.first(cue.end, clause.end, 15))), _intended(before)
 
     def _partial(self, cue: Cue, mention: Mention) -> bool:
-        if mention.start >= cue.end and _word_count(self.text[cue.end:mention.start]) <= 12:
+        if mention.start >= cue.end and self.words.count(cue.end, mention.start) <= 12:
             window = self.text[cue.end:mention.start]
         else:
             window = " ".join(_words(self.text[cue.end:cue.end + 80])[:6])
         return bool(_PARTIAL.search(window))
+
+    def _passive(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` ends in a passive ("was", "has been swiftly"): matched backwards
+        from ``end``, so only the words that make it are read."""
+        n = len(self.text)
+        return bool(_PASSIVE_BACKWARDS.match(self.reversed, n - end, n - start))
 
     def _candidate(self, clause: Span, mention: Mention, cue: Cue, kind: str,
                    downgraded: bool) -> _Candidate | None:
@@ -247,45 +307,54 @@ class _Reader:
             return None
         change = besieged_by = None
         if kind == "capture":
-            change = self._change(clause, cue, place.country)
+            change = self._once(("change", clause.start, clause.end, cue.start, place.country),
+                                lambda: self._change(clause, cue, place.country))
         elif kind == "siege":
-            besieged_by = self._besieger(clause, cue, place.country)
+            besieged_by = self._once(("besieger", clause.start, clause.end, cue.start, place.country),
+                                     lambda: self._besieger(clause, cue, place.country))
         confidence = _confidence(kind, cue.weak, downgraded, dated_by, date, change, factions,
                                  self.counts[mention.place])
-        evidence = [("place", mention.start, mention.end), ("type", cue.start, cue.end)]
+        evidence = {("place", mention.start, mention.end), ("type", cue.start, cue.end)}
         if date is not None:
-            evidence.append(("date", date.start, date.end))
-        evidence += [("faction", f.start, f.end) for f, _ in self._faction_spans(clause, place.country)]
+            evidence.add(("date", date.start, date.end))
+        evidence.update(self._sides(clause, place.country).evidence)
         return _Candidate(mention.place, kind, day, precision, approximate, dated_by, confidence, factions,
-                          change, besieged_by, sorted(set(evidence), key=lambda e: (e[1], e[2], e[0])))
+                          change, besieged_by, evidence)
 
-    def _faction_spans(self, clause: Span, country: str) -> list[tuple[FactionMention, str]]:
-        spans = []
-        for f in self._within(self.factions, clause.start, clause.end):
-            who = f.faction(country)
-            if who:
-                spans.append((f, who))
-        return spans
+    def _sides(self, clause: Span, country: str) -> _Sides:
+        return self._once(("sides", clause.start, clause.end, country), lambda: _Sides(self, clause, country))
 
     def _factions_near(self, clause: Span, country: str) -> list[str]:
         """Factions named in the clause (else in its sentence), Islamic State last."""
-        spans = self._faction_spans(clause, country)
-        if not spans:
-            sentence = self.sentences[clause.sentence]
-            spans = self._faction_spans(Span(sentence.start, sentence.end), country)
-        names: list[str] = []
-        for _, who in spans:
-            if who not in names:
-                names.append(who)
-        return sorted(names, key=lambda f: f == "isis")
+        def work() -> list[str]:
+            spans = self._sides(clause, country).spans
+            if not spans:
+                sentence = self.sentences[clause.sentence]
+                spans = self._sides(Span(sentence.start, sentence.end), country).spans
+            names: list[str] = []
+            for _, who in spans:
+                if who not in names:
+                    names.append(who)
+            return sorted(names, key=lambda f: f == "isis")
+        return list(self._once(("near", clause.start, clause.end, country), work))
 
     def _date(self, clause: Span, cue: Cue) -> tuple[DateMention | None, str]:
-        """The date of a clause's event: in the clause, the sentence, or shortly before."""
+        """The date of a clause's event: in the clause (the one nearest the cue), the sentence, or
+        shortly before."""
+        inside = self._once(("dates", clause.start, clause.end),
+                            lambda: self._within(self.past_dates, clause.start, clause.end))
+        if not inside:
+            return self._once(("date", clause.start, clause.end), lambda: self._date_before(clause))
+        after = bisect.bisect_left(inside, cue.start, key=lambda d: d.start)   # the nearer of two
+        if after and (after == len(inside)
+                      or cue.start - inside[after - 1].start <= inside[after].start - cue.start):
+            return inside[after - 1], "clause"
+        return inside[after], "clause"
+
+    def _date_before(self, clause: Span) -> tuple[DateMention | None, str]:
+        """The date of a clause that states none: earlier in its sentence, or shortly before."""
         usable = self.past_dates
         sentence = self.sentences[clause.sentence]
-        inside = self._within(usable, clause.start, clause.end)
-        if inside:
-            return min(inside, key=lambda d: abs(d.start - cue.start)), "clause"
         earlier = self._within(usable, sentence.start, clause.start)
         if earlier:
             return earlier[-1], "sentence"
@@ -303,10 +372,10 @@ class _Reader:
     def _change(self, clause: Span, cue: Cue, country: str) -> tuple[str, str] | None:
         """``(from, to)`` of a capture where the text names both sides: "X recaptured Y from Z",
         "Y fell to X after Z withdrew", "X drove Z out of Y", "Y was retaken by X"."""
-        spans = self._faction_spans(clause, country)
-        after = self._after(cue, spans)
-        passive = bool(_PASSIVE.search(self.text[clause.start:cue.start])) or bool(_FALL.match(cue.text))
-        subject = self._subject(cue, spans)
+        sides = self._sides(clause, country)
+        after = self._after(cue, sides)
+        passive = self._passive(clause.start, cue.start) or bool(_FALL.match(cue.text))
+        subject = sides.subject(cue)
         if _EXPULSION.match(cue.text):          # the one driven out is the object, or a passive subject
             winner = after.get("by") or (None if passive else subject)
             loser = subject if passive else after.get("object")
@@ -316,61 +385,104 @@ class _Reader:
         if loser is None and winner not in (None, "isis") and _REVERSAL.match(cue.text) \
                 and self._isis_near(clause):
             loser = "isis"      # "retook", "liberated": from the Islamic State the article is about
-        others = {who for _, who in spans} - {winner, loser}
+        others = sides.name_set - {winner, loser}
         if winner and not loser and len(others) == 1:
             loser = others.pop()
         elif loser and not winner and len(others) == 1:
             winner = others.pop()
         return (loser, winner) if winner and loser and winner != loser else None
 
-    def _after(self, cue: Cue, spans: list[tuple[FactionMention, str]]) -> dict[str, str]:
-        """Factions named shortly after a cue: ``from`` Z, ``by``/``to`` X, and a direct ``object``."""
+    def _after(self, cue: Cue, sides: _Sides) -> dict[str, str]:
+        """Factions named shortly after a cue (up to ten words after it): ``from`` Z, ``by``/``to`` X,
+        and a direct ``object``, by the words between the cue and each."""
         found: dict[str, str] = {}
-        for f, who in spans:
-            if f.start < cue.end:
-                continue
-            between = self.text[cue.end:f.start]
-            if _word_count(between) > 10:
-                break
-            if re.search(r"\bfrom\b", between, re.IGNORECASE):
+        first = sides.first_after(cue.end)
+        word = self.words.ending_by(cue.end)     # words between the cue and a faction: words_before - word
+        near = sides.spans[first:sides.first_beyond(word + 10, lo=first)]
+        if not near:
+            return found
+        # The first "from" and the first "by"/"to" after the cue, looked for once: a faction has one
+        # before it if it ends before the faction starts.
+        reach = near[-1][0].start
+        by_from = _FROM_WORD.search(self.text, cue.end, reach)
+        by_to = _BY_WORD.search(self.text, cue.end, reach)
+        for k, (f, who) in enumerate(near, first):
+            if by_from and by_from.end() <= f.start:
                 found.setdefault("from", who)
-            elif re.search(r"\b(?:by|to)\b", between, re.IGNORECASE):
+                break               # every later faction has "from" before it too: nothing more to find
+            if by_to and by_to.end() <= f.start:
                 found.setdefault("by", who)
-            elif _word_count(between) <= 2:
+            elif sides.words_before[k] - word <= 2:
                 found.setdefault("object", who)
         return found
 
-    def _subject(self, cue: Cue, spans: list[tuple[FactionMention, str]]) -> str | None:
-        """The faction named last before a cue, unless it is a target ("the fight against IS")."""
-        before = [who for f, who in spans if f.end <= cue.start
-                  and not _TARGET.search(self.text[max(0, f.start - 20):f.start])]
-        return before[-1] if before else None
-
     def _isis_near(self, clause: Span) -> bool:
         """Whether the Islamic State is named in the clause's sentence or the one before."""
-        first = self.sentences[max(0, clause.sentence - 1)]
-        if first.paragraph != clause.paragraph:
-            first = self.sentences[clause.sentence]
-        return any(f.who == "isis" for f in self._within(self.factions, first.start, self.sentences[
-            clause.sentence].end))
+        def work() -> bool:
+            first = self.sentences[max(0, clause.sentence - 1)]
+            if first.paragraph != clause.paragraph:
+                first = self.sentences[clause.sentence]
+            return any(f.who == "isis" for f in self._within(self.factions, first.start, self.sentences[
+                clause.sentence].end))
+        return self._once(("isis", clause.sentence, clause.paragraph), work)
 
     def _besieger(self, clause: Span, cue: Cue, country: str) -> str | None:
-        spans = self._faction_spans(clause, country)
-        for f, who in spans:
-            if f.start >= cue.end and re.fullmatch(r"\s*by\s+(?:the\s+)?", self.text[cue.end:f.start]):
+        sides = self._sides(clause, country)
+        first = sides.first_after(cue.end)
+        if first < len(sides.spans):   # only the first faction after the cue can follow "by" alone
+            f, who = sides.spans[first]
+            if _BY.fullmatch(self.text, cue.end, f.start):
                 return who
-        if _PASSIVE.search(self.text[clause.start:cue.start]):
+        if self._passive(clause.start, cue.start):
             return None
-        before = [who for f, who in spans if f.end <= cue.start]
-        return before[-1] if before else None
+        return sides.last_before(cue.start)
+
+
+class _Sides:
+    """The factions named in a clause (for a place in ``country``) in order, and what is asked of
+    them for each cue, answered by bisection."""
+
+    def __init__(self, reader: _Reader, clause: Span, country: str) -> None:
+        self.spans: list[tuple[FactionMention, str]] = []
+        for f in reader._within(reader.factions, clause.start, clause.end):
+            who = f.faction(country)
+            if who:
+                self.spans.append((f, who))
+        self.names = [who for _, who in self.spans]
+        self.name_set = set(self.names)
+        self.evidence = [("faction", f.start, f.end) for f, _ in self.spans]
+        self._starts = [f.start for f, _ in self.spans]
+        self._ends = [f.end for f, _ in self.spans]
+        self.words_before = [reader.words.starting_before(start) for start in self._starts]
+        # The subject before each faction: the last one named that is not a target ("the fight against IS").
+        self._subjects: list[str | None] = []
+        for f, who in self.spans:
+            if not _TARGET.search(reader.text[max(0, f.start - 20):f.start]):
+                self._subjects.append(who)
+            else:
+                self._subjects.append(self._subjects[-1] if self._subjects else None)
+
+    def first_after(self, offset: int) -> int:
+        """The index of the first faction starting at or after ``offset``."""
+        return bisect.bisect_left(self._starts, offset)
+
+    def first_beyond(self, words: int, lo: int) -> int:
+        """The index of the first faction (from ``lo``) with more than ``words`` words before it."""
+        return bisect.bisect_right(self.words_before, words, lo=lo)
+
+    def last_before(self, offset: int) -> str | None:
+        """The last faction ending at or before ``offset``."""
+        k = bisect.bisect_right(self._ends, offset)
+        return self.names[k - 1] if k else None
+
+    def subject(self, cue: Cue) -> str | None:
+        """The faction named last before a cue, unless it is a target ("the fight against IS")."""
+        k = bisect.bisect_right(self._ends, cue.start)
+        return self._subjects[k - 1] if k else None
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[\w'’%-]+", text)
-
-
-def _word_count(text: str) -> int:
-    return len(_words(text))
+    return words_of(text)
 
 
 def _modal(words: list[str]) -> bool:
@@ -386,12 +498,6 @@ def _intended(before: list[str]) -> bool:
     if lower[-1] == "to":
         return not (len(lower) >= 2 and lower[-2] in _DURATIONS)
     return lower[-1] == "at" and len(lower) >= 2 and lower[-2] in ("aimed", "aiming")
-
-
-def _distance(text: str, cue: Cue, mention: Mention) -> float:
-    """Words between a cue and a place, a cue after the place counting a little farther."""
-    words = _word_count(text[min(cue.end, mention.end):max(cue.start, mention.start)])
-    return words + (2 if cue.start > mention.start else 0)
 
 
 def _confidence(kind: str, weak: bool, downgraded: bool, dated_by: str, date: DateMention | None,
@@ -423,13 +529,16 @@ def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
         if candidate.key in by_key:
             by_key[candidate.key].absorb(candidate)
         else:
-            by_key[candidate.key] = replace(candidate, evidence=list(candidate.evidence),
+            by_key[candidate.key] = replace(candidate, evidence=set(candidate.evidence),
                                             factions=list(candidate.factions))
     merged = list(by_key.values())
+    by_place: dict[str, list[_Candidate]] = {}
+    for candidate in merged:
+        by_place.setdefault(candidate.place, []).append(candidate)
     out = []
     for candidate in merged:
         if candidate.dated_by == "published":
-            target = _fold_target(candidate, merged)
+            target = _fold_target(candidate, by_place[candidate.place])
             if target is not None:
                 target.absorb(candidate, same_type=target.type == candidate.type)
                 continue
@@ -437,15 +546,14 @@ def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
     return sorted(out, key=lambda c: min(e[1] for e in c.evidence))
 
 
-def _fold_target(candidate: _Candidate, merged: list[_Candidate]) -> _Candidate | None:
-    same_place = [c for c in merged if c.place == candidate.place and c is not candidate
-                  and c.dated_by != "published"]
-    same_type = [c for c in same_place if c.type == candidate.type]
+def _fold_target(candidate: _Candidate, same_place: list[_Candidate]) -> _Candidate | None:
+    """Where an undated candidate goes, among the candidates of its place (in reading order)."""
+    dated = [c for c in same_place if c is not candidate and c.dated_by != "published"]
+    same_type = [c for c in dated if c.type == candidate.type]
     if same_type:
         return max(same_type, key=lambda c: c.confidence)
     if candidate.type == "other":
-        pool = same_place or [c for c in merged if c.place == candidate.place and c is not candidate
-                              and c.type != "other"]
+        pool = dated or [c for c in same_place if c is not candidate and c.type != "other"]
         return max(pool, key=lambda c: c.confidence) if pool else None
     return None
 
@@ -498,7 +606,8 @@ def _as_dict(candidate: _Candidate, gazetteer: Gazetteer, source: Mapping[str, A
     out["summary"] = _summary(candidate, gazetteer, source, names)
     out["sources"] = [dict(source)]
     out["confidence"] = candidate.confidence
-    out["evidence"] = [{"what": what, "start": start, "end": end} for what, start, end in candidate.evidence]
+    out["evidence"] = [{"what": what, "start": start, "end": end}
+                       for what, start, end in sorted(candidate.evidence, key=lambda e: (e[1], e[2], e[0]))]
     out["factions"] = _sides(candidate.factions)
     place = gazetteer[candidate.place]
     out["coordinates"] = {"lat": place.lat, "lon": place.lon}  # named: a pair reads both ways

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from dashboard.core.names import is_arabic, normalise
 from dashboard.core.places import Gazetteer
@@ -94,8 +95,7 @@ class Mention:
     text: str
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):     # a tuple, not a dataclass: an article of 1 MB has 170,000 of them
     start: int
     end: int
     text: str
@@ -234,8 +234,10 @@ def _leading_article_ok(text: str, tokens: Sequence[_Token], i: int) -> bool:
 
 
 def _sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t\"'“‘(")
-    return not before or before[-1] in ".!?\n:;"
+    i = start       # back over spaces and opening quotes (not text[:start].rstrip(): a copy per word)
+    while i and text[i - 1] in " \t\"'“‘(":
+        i -= 1
+    return not i or text[i - 1] in ".!?\n:;"
 
 
 def _acceptable(text: str, tokens: Sequence[_Token], i: int, j: int, key: str,
@@ -300,11 +302,13 @@ def _place_context(text: str, tokens: Sequence[_Token], i: int, j: int, previous
     if before == "of" and i >= 2 and _word_before(text, tokens, i - 1) in _OF_HEADS:
         return True
     if previous is not None and previous.end <= tokens[i].start:
-        gap = text[previous.end:tokens[i].start]
-        return bool(re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", gap))
+        # Matched in place: the previous place may be far back, and most gaps fail at once.
+        return bool(_LIST_GAP.fullmatch(text, previous.end, tokens[i].start))
     return False
 
 
+_LIST_GAP = re.compile(r"\s*(?:,|and|or|,\s*and)\s*")
+_FOLLOWING_WORD = re.compile(r"[ \u00a0]+(\w+)")
 _REFERENCE = re.compile(
     r"(?:\b(?:km|kilomet(?:er|re)s?|miles?|drive|hours?|minutes?)\W*(?:\s+\(.{0,30}?\))?(?:\s+away)?\s+from"
     r"|\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of)"
@@ -313,10 +317,15 @@ _REFERENCE = re.compile(
 
 def is_reference(text: str, mention: Mention) -> bool:
     """"an hour's drive from Baghdad", "60 km south of Mosul": the place only locates another."""
-    return bool(_REFERENCE.search(text[max(0, mention.start - 60):mention.start]))
+    before = text[max(0, mention.start - 60):mention.start]
+    # Only text ending in a space after "from", "of" or "the" can match: most mentions are ruled out
+    # without trying the pattern at each of the 60 characters.
+    if not before[-1:].isspace() or not before.rstrip()[-4:].lower().endswith(("from", "of", "the")):
+        return False
+    return bool(_REFERENCE.search(before))
 
 
 def is_region(text: str, mention: Mention) -> bool:
     """"Raqqa province", "the Aleppo countryside": the mention names an area around the place."""
-    following = re.match(r"[ \u00a0]+(\w+)", text[mention.end:mention.end + 20])
+    following = _FOLLOWING_WORD.match(text, mention.end, mention.end + 20)
     return bool(following) and following.group(1).lower() in _REGION_NOUNS

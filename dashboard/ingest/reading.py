@@ -1,8 +1,8 @@
 """Reading an article a user hands in (pasted, uploaded or on disk) as plain text.
 
-Only ``.txt`` and ``.html``/``.htm`` up to :data:`MAX_BYTES`; HTML is reduced to its visible
-text (scripts and styles dropped, block elements on their own lines), so character offsets
-into the result are what a reviewer reads.
+Only ``.txt`` and ``.html``/``.htm`` up to :data:`MAX_BYTES`, whose text is up to :data:`MAX_CHARS`
+characters; HTML is reduced to its visible text (scripts and styles dropped, block elements on
+their own lines), so character offsets into the result are what a reviewer reads.
 
 Examples
 --------
@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
+from dashboard.ingest.markup import html_text
+
 MAX_BYTES = 1_000_000
+#: Characters of article text read for events, at most. Ingest is linear in the text, and the
+#: densest text (a place and an event word every 18 characters) takes about 3.5 s at this size on a
+#: two-core machine (``bench/bench_ingest.py``), so no article keeps the server for more than 5 s.
+#: A news article's text is under 100,000 characters.
+MAX_CHARS = 500_000
 KINDS = ("txt", "html", "htm")
-_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
-           "header", "footer", "blockquote", "pre", "ul", "ol", "table", "title"}
-_HIDDEN = {"script", "style", "noscript", "template", "svg", "head"}
 
 
 class ArticleError(ValueError):
@@ -45,39 +48,33 @@ def read_article(data: bytes, name: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ArticleError(f"{name}: not UTF-8 text") from None
-    return html_text(text) if kind in ("html", "htm") else text
+    return check_length(html_text(text) if kind in ("html", "htm") else text, name)
 
 
-def html_text(markup: str) -> str:
-    """The visible text of an HTML page, one line per block element."""
-    parser = _TextParser()
-    parser.feed(markup)
-    parser.close()
-    lines = (re.sub(r"[ \t\f\v\xa0]+", " ", line).strip() for line in "".join(parser.parts).splitlines())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+def read_article_file(path: Path) -> str:
+    """The text of an article on disk, reading no more than the limit allows (not all of
+    ``/dev/zero``), or :class:`ArticleError`."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    return read_article(data, path.name)
 
 
-class _TextParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._hidden = 0
+def check_length(text: str, name: str) -> str:
+    """``text``, or :class:`ArticleError` if it is over :data:`MAX_CHARS` characters.
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
-            self._hidden += 1
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
+    >>> check_length("x" * (MAX_CHARS + 1), "a.txt")
+    Traceback (most recent call last):
+    ...
+    dashboard.ingest.reading.ArticleError: a.txt: 500,001 characters is over the 500,000-character limit for \
+an article's text
+    """
+    if len(text) > MAX_CHARS:
+        raise ArticleError(f"{name}: {len(text):,} characters is over the {MAX_CHARS:,}-character limit "
+                           "for an article's text")
+    return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,7 +87,13 @@ _ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "gen", "col", "maj", "lt", 
                             "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
                             "dec", "vs", "etc", "approx", "govt", "inc", "co", "jr", "sr", "gov", "rep",
                             "sen", "pres", "fig", "al"})
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u0600-\u06ff])")
+# A sentence end is tried only where a run of ".!?" begins, and possessively (nothing that follows
+# could give back a character): a run of 60,000 dots is read once, not once for each of its dots.
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+\s++(?=[\"'“‘(\[]?[A-Z0-9\u0600-\u06ff])")
+#: Characters in a sentence, at most: a longer one (a list, a text without full stops) is read in
+#: pieces of this size cut at spaces, so the work for each sentence is bounded. Real sentences are
+#: under 500 characters (the longest of the seed articles has 411).
+MAX_SENTENCE = 1000
 _CLAUSE_BREAK = re.compile(r";|\s[–—]\s|\s--\s|\s-\s")
 
 
@@ -103,31 +106,34 @@ class Span:
 
 
 def _blocks(text: str, separator: str) -> list[tuple[int, int]]:
-    """Non-blank pieces of ``text`` between matches of ``separator``, as offsets; a piece that
-    breaks off after "in"/"of"/"the" (an extraction artefact) is joined to the next."""
+    """Non-blank pieces of ``text`` between matches of ``separator`` (whitespace), as offsets; a
+    piece that breaks off after "in"/"of"/"the" (an extraction artefact) is joined to the next."""
     pieces = []
     pos = 0
     for m in re.finditer(separator, text):
         pieces.append((pos, m.start()))
         pos = m.end()
     pieces.append((pos, len(text)))
-    pieces = [(s, e) for s, e in pieces if text[s:e].strip()]
     joined: list[tuple[int, int]] = []
+    words = 0           # the words of joined[-1], counted piece by piece (not re-read at each join)
+    last = ""
     for start, end in pieces:
-        if joined and _breaks_off(text[joined[-1][0]:joined[-1][1]]):
+        piece = text[start:end].split()
+        if not piece:
+            continue
+        if joined and words > 3 and last.lower() in _FUNCTION_WORDS:
             joined[-1] = (joined[-1][0], end)
+            words += len(piece)
         else:
             joined.append((start, end))
+            words = len(piece)
+        last = piece[-1]
     return joined
 
 
-def _breaks_off(piece: str) -> bool:
-    words = piece.rstrip().split()
-    return bool(words) and words[-1].lower() in _FUNCTION_WORDS and len(words) > 3
-
-
 def sentences(text: str) -> list[Span]:
-    """Sentences of the text (paragraphs, then lines, then sentence ends), with their paragraph."""
+    """Sentences of the text (paragraphs, then lines, then sentence ends), with their paragraph;
+    none longer than :data:`MAX_SENTENCE` characters."""
     out: list[Span] = []
     for p, (pstart, pend) in enumerate(_blocks(text, r"\n[ \t\u00a0]*\n")):
         for lstart, lend in _blocks(text[pstart:pend], r"\n"):
@@ -135,10 +141,28 @@ def sentences(text: str) -> list[Span]:
             for m in _SENTENCE_END.finditer(text, start, stop):
                 if _is_abbreviation(text, m.start()):
                     continue
-                out.append(Span(start, m.start() + 1, len(out), p))
+                out += _pieces(text, start, m.start() + 1, len(out), p)
                 start = m.end()
             if text[start:stop].strip():
-                out.append(Span(start, stop, len(out), p))
+                out += _pieces(text, start, stop, len(out), p)
+    return out
+
+
+def _pieces(text: str, start: int, end: int, number: int, paragraph: int) -> list[Span]:
+    """The sentence ``text[start:end]``, cut at spaces into pieces of at most :data:`MAX_SENTENCE`.
+
+    >>> [(s.start, s.end, s.sentence) for s in _pieces("a b " * 400, 0, 1600, 7, 0)]
+    [(0, 999, 7), (1000, 1600, 8)]
+    """
+    out = []
+    while end - start > MAX_SENTENCE:
+        space = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        stop = start + MAX_SENTENCE if space < 0 else space
+        if text[start:stop].strip():
+            out.append(Span(start, stop, number + len(out), paragraph))
+        start = stop if space < 0 else space + 1
+    if not out or text[start:end].strip():
+        out.append(Span(start, end, number + len(out), paragraph))
     return out
 
 

@@ -2,12 +2,14 @@
 
 A thin page over the core: :mod:`dashboard.ingest.reading` reads the file, :mod:`dashboard.ingest.candidates`
 proposes candidate events, :mod:`dashboard.ingest.merge` writes the accepted ones into events.yaml
-(the same path as ``python -m dashboard ingest`` then ``merge``).
+(the same path as ``python -m dashboard ingest`` then ``merge``). Candidates are found off the script
+thread with a time limit and cached by the text's SHA-256, so one long article keeps no other user waiting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 from pathlib import Path
 from typing import Any
@@ -19,12 +21,14 @@ from streamlit_folium import st_folium
 from dashboard.core import paths
 from dashboard.core.events import EVENT_TYPES
 from dashboard.core.places import read_places
+from dashboard.core.problems import DataError
 from dashboard.core.validation import load_record
 from dashboard.core.wording import event_type
+from dashboard.ingest import background
 from dashboard.ingest.candidates import Scope, propose_events
 from dashboard.ingest.dates import find_published
 from dashboard.ingest.merge import merge_into
-from dashboard.ingest.reading import MAX_BYTES, ArticleError, read_article
+from dashboard.ingest.reading import MAX_BYTES, ArticleError, check_length, read_article
 from dashboard.web import mapview
 
 st.set_page_config(page_title="frontlines: add an article", layout="wide")
@@ -58,11 +62,21 @@ def article_input() -> tuple[str, str] | None:
             st.error(str(exc))
             return None
     if text.strip():
-        if len(text.encode("utf-8")) > MAX_BYTES:
-            st.error(f"The pasted text is over the {MAX_BYTES // 1_000_000} MB limit for an article.")
+        try:
+            return check_length(text, "The pasted text"), "pasted text"
+        except ArticleError as exc:
+            st.error(str(exc))
             return None
-        return text, "pasted text"
     return None
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def proposed(digest: str, published: dt.date, source: tuple, _text: str, _places: Any,
+             _scope: Scope) -> list[dict]:
+    """The candidates of the text whose SHA-256 is ``digest``: found on the ingest thread, waited for
+    at most ``background.TIME_LIMIT`` seconds (else IngestTimeout, and nothing cached)."""
+    return background.run_bounded(f"{digest} {published} {source}", propose_events, _text, _places,
+                                  published, dict(source), _scope, timeout=background.TIME_LIMIT)
 
 
 def source_form(text: str) -> tuple[dict, dt.date] | None:
@@ -139,7 +153,21 @@ def main() -> None:
     if form is None:
         return
     source, published = form
-    candidates = propose_events(text, places, published, source, scope(str(paths.EVENTS), str(paths.GEODATA)))
+    try:
+        record_scope = scope(str(paths.EVENTS), str(paths.GEODATA))
+    except DataError as exc:
+        st.error("events.yaml has problems; fix them before adding articles:\n\n"
+                 + "\n".join(f"- {p}" for p in exc.problems[:5]))
+        return
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        with st.spinner("Finding the article's events..."):
+            candidates = proposed(digest, published, tuple(sorted(source.items())), text, places,
+                                  record_scope)
+    except background.IngestTimeout:
+        st.error(f"Finding this article's events took over {background.TIME_LIMIT:g} s (the server is busy). "
+                 "It goes on in the background: rerun the page (press R) in a moment.")
+        return
     if not candidates:
         st.warning("No events found in this article (no place in Syria or Iraq with an event next to it).")
         return
@@ -153,7 +181,11 @@ def main() -> None:
     accepted = edited_candidates(candidates, rows)
     if st.button(f"Merge {len(accepted)} accepted event(s) into events.yaml", type="primary",
                  disabled=not accepted, key="merge"):
-        report = merge_into(accepted, paths.EVENTS, places, origin=f"the candidates from {name}")
+        try:
+            report = merge_into(accepted, paths.EVENTS, places, origin=f"the candidates from {name}")
+        except DataError as exc:
+            st.error("Nothing merged: " + "; ".join(str(p) for p in exc.problems[:5]))
+            return
         (st.success if report.added else st.warning)(report.summary())
         for problem in report.invalid:
             st.error(problem)

@@ -1,0 +1,98 @@
+"""Ingest is linear: the work for ten times the text is about ten times the work, whatever its shape.
+
+Work is counted, not timed: every function call made while reading an article (Python functions
+and built-ins alike, so a sort key or a loop over a clause's factions counts each time it runs).
+Quadratic reading (re-sorting the growing evidence at each merge, ranking every cue of a clause for
+each place in it) made 100 KB cost 30 to 100 times what 10 KB cost; linear reading stays near 10.
+Times are measured in ``bench/bench_ingest.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+
+import pytest
+
+from dashboard.core import paths
+from dashboard.core.validation import load_record
+from dashboard.ingest.candidates import Scope, propose_events
+from dashboard.ingest.reading import MAX_CHARS, ArticleError, check_length, html_text, sentences
+
+PUBLISHED = dt.date(2017, 1, 1)
+
+
+def repeat(unit: str, size: int, head: str = "BAGHDAD, May 23, 2016 (AFP) - ") -> str:
+    return (head + unit * (size // len(unit) + 1))[:size]
+
+
+SHAPES: dict[str, Callable[[int], str]] = {
+    "dots after a dateline": lambda n: repeat(".", n),
+    "one long sentence": lambda n: repeat("Iraqi forces recaptured Mosul from IS on May 5, 2016, and the "
+                                          "Kurds besieged Raqqa while ", n),
+    "no punctuation": lambda n: repeat("fighters moved across the desert near the river ", n, head=""),
+    "place names": lambda n: repeat("Mosul Raqqa Fallujah Deir ez-Zor Manbij al-Bab Tal Afar ", n),
+    "dates": lambda n: repeat("May 22, 2016 22 May 2016 2016-05-22 last week yesterday in July ", n),
+    "Arabic and English": lambda n: repeat("الفلوجة الرقة الموصل Iraqi forces took control of الفلوجة. ", n),
+    "a place and a cue every 18 characters": lambda n: repeat("IS Mosul captured ", n),
+    "lines broken after 'in'": lambda n: repeat("the forces moved in\n", n),
+    "short sentences": lambda n: repeat("Iraqi forces entered Mosul on May 5, 2016. ", n),
+}
+
+
+def calls(work: Callable[[], object]) -> int:
+    """How many function calls ``work()`` makes."""
+    count = 0
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        work()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+@pytest.fixture(scope="module")
+def scope(gazetteer) -> Scope:
+    return Scope.of(load_record(paths.EVENTS, gazetteer)[0])
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_ten_times_the_text_is_about_ten_times_the_work(shape, gazetteer, scope):
+    propose_events("Mosul.", gazetteer, PUBLISHED, {}, scope)    # the gazetteer's indexes, built once
+
+    def work(size: int) -> int:
+        text = SHAPES[shape](size)
+        return calls(lambda: propose_events(text, gazetteer, PUBLISHED, {"publisher": "P"}, scope))
+
+    small, large = work(10_000), work(100_000)
+    assert large / small < 15, f"{shape}: {small} calls for 10 KB, {large} for 100 KB"
+
+
+@pytest.mark.parametrize("markup", [
+    "<div " * 20_000,                      # a start tag that never closes, again and again
+    "<!--x>" * 20_000,                     # comments that never close
+    "<div><p>Iraqi forces entered Mosul. " * 3_000,  # deep nesting, never closed
+])
+def test_html_is_read_in_work_linear_in_its_length(markup):
+    small, large = calls(lambda: html_text(markup[:10_000])), calls(lambda: html_text(markup))
+    assert large / small < 15 * len(markup) / 100_000
+
+
+def test_sentences_are_cut_to_a_bounded_length():
+    text = "word " * 5_000                    # 25,000 characters without a full stop
+    spans = sentences(text)
+    assert max(s.end - s.start for s in spans) <= 1000
+    assert " ".join(text[s.start:s.end] for s in spans).split() == text.split()   # nothing lost
+
+
+def test_text_over_the_limit_is_refused_saying_so():
+    check_length("x" * MAX_CHARS, "a.txt")
+    with pytest.raises(ArticleError, match=r"^a\.txt: 500,001 characters is over the 500,000-character"):
+        check_length("x" * (MAX_CHARS + 1), "a.txt")
