@@ -11,8 +11,9 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import paths
-from dashboard.ingest import background, candidates
+from dashboard.ingest import background, candidates, merge
 from dashboard.ingest.reading import MAX_CHARS
+from dashboard.web.editing import EDITING_ENV, TOKEN_ENV
 
 PAGE = str(paths.ROOT / "dashboard" / "pages" / "add_article.py")
 ARTICLE = """Tuesday, 27 June 2017
@@ -48,7 +49,24 @@ def with_source(at: AppTest) -> AppTest:
     return at.text_input(key="source_publisher").set_value("Test News").run()
 
 
-def test_pasted_article_gives_candidates_and_merges_the_accepted_one(events):
+@pytest.fixture
+def editing(monkeypatch):
+    """Editing switched on, as FRONTLINES_EDITING=1 does (the page runs on localhost in AppTest)."""
+    monkeypatch.setenv(EDITING_ENV, "1")
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+
+
+def download_labels(at: AppTest) -> list[str]:
+    return [el.proto.label for el in walk(at.main) if getattr(el, "type", "") == "download_button"]
+
+
+def walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from walk(child)
+
+
+def test_pasted_article_gives_candidates_and_merges_the_accepted_one(events, editing):
     at = pasted(ARTICLE)
     assert at.date_input(key="source_published").value == dt.date(2017, 6, 27)  # from the dateline
     assert "title, publisher" in at.info[0].value  # a source is needed before anything is proposed
@@ -124,3 +142,40 @@ def test_a_broken_record_gets_a_message_not_a_traceback(events):
     at = with_source(pasted(ARTICLE))
     assert "events.yaml has problems" in at.error[0].value
     assert not at.exception
+
+
+def test_with_editing_off_the_candidates_are_offered_as_a_file_and_nothing_written(events, monkeypatch):
+    monkeypatch.delenv(EDITING_ENV, raising=False)
+    before = events.read_bytes()
+    at = with_source(pasted(ARTICLE))
+    assert at.subheader[0].value == "1 candidate event(s)"
+    assert not [b for b in at.button if b.key == "merge"]
+    assert "Editing is off here" in at.info[-1].value and "python -m dashboard merge" in at.info[-1].value
+    assert "Download the 1 accepted candidate(s) (YAML)" in download_labels(at)
+    assert events.read_bytes() == before
+
+
+def test_with_a_token_merging_waits_for_it(events, editing, monkeypatch):
+    monkeypatch.setenv(TOKEN_ENV, "s3cret")
+    at = with_source(pasted(ARTICLE))
+    assert at.button(key="merge").disabled
+    at.text_input(key="edit_token").set_value("guess").run()
+    assert at.button(key="merge").disabled
+    at.text_input(key="edit_token").set_value("s3cret").run()
+    assert not at.button(key="merge").disabled
+
+
+def test_an_unwritable_data_folder_gets_a_message_without_server_paths(events, editing, monkeypatch):
+    before = events.read_bytes()
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/app/dashboard/data/.events.yaml.x1.tmp")
+
+    monkeypatch.setattr(merge, "merge_into", refused)
+    at = with_source(pasted(ARTICLE))
+    at.button(key="merge").click().run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "cannot write events.yaml" in message and "FRONTLINES_EVENTS" in message
+    assert "/app/" not in message
+    assert events.read_bytes() == before

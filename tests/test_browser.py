@@ -425,7 +425,11 @@ def test_add_article_page_proposes_candidates_on_its_map(map_page):
       if (w && w.map) w.map.eachLayer(l => {{ if (l.getRadius && l.options.color === '#1565c0') n += 1; }});
       return n; }}"""
     page.wait_for_function(f"() => ({markers})() === 1", timeout=30_000)
-    page.get_by_role("button", name="Merge 1 accepted event(s) into events.yaml").wait_for(timeout=30_000)
+    # Editing is off unless the server is started with it (FRONTLINES_EDITING): the candidates are
+    # offered as a file, and nothing here can write the record.
+    page.get_by_role("button", name="Download the 1 accepted candidate(s) (YAML)").wait_for(timeout=30_000)
+    page.get_by_text("Editing is off here").wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="Merge 1 accepted event(s) into events.yaml").count() == 0
 
 
 def test_nothing_leaves_the_machine(session):

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import folium
 import streamlit as st
@@ -20,16 +22,19 @@ from streamlit_folium import st_folium
 
 from dashboard.core import paths
 from dashboard.core.events import EVENT_TYPES
+from dashboard.core.files import OutputError
 from dashboard.core.places import read_places
 from dashboard.core.problems import DataError
 from dashboard.core.validation import load_record
 from dashboard.core.wording import event_type
 from dashboard.ingest import background
+from dashboard.ingest.candidate_file import candidates_document
 from dashboard.ingest.candidates import Scope, propose_events
 from dashboard.ingest.dates import find_published
 from dashboard.ingest.merge import merge_into
 from dashboard.ingest.reading import MAX_BYTES, ArticleError, check_length, read_article
 from dashboard.web import mapview
+from dashboard.web.editing import editing_policy
 
 st.set_page_config(page_title="frontlines: add an article", layout="wide")
 COLUMNS = ["accept", "date", "date_precision", "place", "type", "from", "to", "summary", "confidence", "why"]
@@ -139,6 +144,19 @@ def candidates_map(candidates: list[dict], places: Any) -> None:
     st_folium(fmap, key="candidates_map", height=420, use_container_width=True, returned_objects=[])
 
 
+def secrets() -> dict[str, Any]:
+    """Streamlit's secrets, or none where the deployment has no secrets file."""
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets.toml: Streamlit raises its own error types for that
+        return {}
+
+
+def served_as() -> str:
+    """The host name the page was asked for (editing beyond this machine needs a token)."""
+    return urlsplit(st.context.url or "http://localhost").hostname or "localhost"
+
+
 def main() -> None:
     st.title("Add an article")
     st.caption("Paste or upload a news article. Its places and dated events are proposed as candidates; "
@@ -179,12 +197,28 @@ def main() -> None:
                                              options=["day", "month"])})
     candidates_map(candidates, places)
     accepted = edited_candidates(candidates, rows)
+    st.download_button(f"Download the {len(accepted)} accepted candidate(s) (YAML)",
+                       data=candidates_document(accepted, source, published, name),
+                       file_name=f"candidates-{Path(name).stem or 'article'}.yaml", mime="application/x-yaml",
+                       disabled=not accepted, on_click="ignore", key="download-candidates",
+                       help="Review them where the record is kept, then: python -m dashboard merge FILE")
+    policy = editing_policy(os.environ, secrets(), served_as())
+    if not policy.allowed:
+        st.info(policy.reason + " The accepted candidates can be downloaded above and merged with "
+                "`python -m dashboard merge`.")
+        return
+    token = st.text_input("Editing token", type="password", key="edit_token") if policy.token else ""
     if st.button(f"Merge {len(accepted)} accepted event(s) into events.yaml", type="primary",
-                 disabled=not accepted, key="merge"):
+                 disabled=not accepted or not policy.accepts(token), key="merge"):
         try:
             report = merge_into(accepted, paths.EVENTS, places, origin=f"the candidates from {name}")
         except DataError as exc:
             st.error("Nothing merged: " + "; ".join(str(p) for p in exc.problems[:5]))
+            return
+        except (OutputError, OSError) as exc:  # e.g. a data folder the server may not write
+            st.error("Nothing merged: the server cannot write events.yaml "
+                     f"({type(exc).__name__}: {getattr(exc, 'strerror', None) or 'not writable'}). "
+                     "Point FRONTLINES_EVENTS at a writable copy of the record (README: Docker).")
             return
         (st.success if report.added else st.warning)(report.summary())
         for problem in report.invalid:
