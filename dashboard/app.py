@@ -57,7 +57,7 @@ def load_model(events: str, geodata: str) -> ControlModel:
 
 @st.cache_resource
 def base_map_problems(geodata: str) -> list[str]:
-    return [str(p) for p in geography.base_layer_problems(Path(geodata))]
+    return [p.for_visitors() for p in geography.base_layer_problems(Path(geodata))]
 
 
 @st.cache_resource
@@ -185,7 +185,7 @@ def main() -> None:
         model = load_model(*sources)
     except DataError as exc:
         st.error("The data files are invalid:")
-        st.code("\n".join(str(p) for p in exc.problems), language=None)
+        st.code("\n".join(p.for_visitors() for p in exc.problems), language=None)
         return
     problems = base_map_problems(sources[1])
     if problems:  # the map would lack its borders and rivers without a word: say so instead

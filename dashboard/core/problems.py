@@ -13,6 +13,7 @@ from __future__ import annotations
 import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 #: Longest piece of a value from the input repeated in a message.
@@ -32,7 +33,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        return self._text(self.path)
+
+    def for_visitors(self) -> str:
+        """The problem with its file's name only: a web page never shows the server's folders.
+
+        >>> Problem("/srv/app/data/events.yaml", 12, "place", "unknown place").for_visitors()
+        'events.yaml:12: place: unknown place'
+        """
+        return self._text(PurePath(self.path).name)
+
+    def _text(self, path: str) -> str:
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 

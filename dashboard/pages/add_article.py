@@ -175,7 +175,7 @@ def main() -> None:
         record_scope = scope(str(paths.EVENTS), str(paths.GEODATA))
     except DataError as exc:
         st.error("events.yaml has problems; fix them before adding articles:\n\n"
-                 + "\n".join(f"- {p}" for p in exc.problems[:5]))
+                 + "\n".join(f"- {p.for_visitors()}" for p in exc.problems[:5]))
         return
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     try:
@@ -213,7 +213,7 @@ def main() -> None:
         try:
             report = merge_into(accepted, paths.EVENTS, places, origin=f"the candidates from {name}")
         except DataError as exc:
-            st.error("Nothing merged: " + "; ".join(str(p) for p in exc.problems[:5]))
+            st.error("Nothing merged: " + "; ".join(p.for_visitors() for p in exc.problems[:5]))
             return
         except (OutputError, OSError) as exc:  # e.g. a data folder the server may not write
             st.error("Nothing merged: the server cannot write events.yaml "
