@@ -36,6 +36,8 @@ def test_no_layers_is_a_valid_choice_that_is_said():
 @pytest.mark.parametrize(("name", "value", "reason"), [
     ("date", "2016-02-30", "not a date"),
     ("date", "2020-01-01", "outside 2014-01-01 .. 2019-03-31"),
+    ("date", "20160715", "not a date"),  # Python's fromisoformat takes these two
+    ("date", "2016-W28-5", "not a date"),
     ("lat", "north", "not a latitude"),
     ("lat", "nan", "not a latitude"),
     ("lon", "120", "not a longitude"),

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
-from dashboard.core.events import EVENT_TYPES
+from dashboard.core.events import EVENT_TYPES, iso_date
 
 #: Layers the page can show; the last two are online tile layers (need a network).
 LAYERS = ("areas", "fronts", "places", "events", "osm", "satellite")
@@ -124,7 +124,7 @@ def read_link(params: Mapping[str, str], default: View, limits: LinkLimits) -> t
 
 def _date(raw: str, limits: LinkLimits) -> dt.date:
     try:
-        date = dt.date.fromisoformat(raw)
+        date = iso_date(raw)  # YYYY-MM-DD only: not 20190323 nor 2016-W28-5, which fromisoformat takes
     except ValueError:
         raise ValueError("not a date (YYYY-MM-DD)") from None
     if not limits.start <= date <= limits.end:
