@@ -27,13 +27,18 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
-from dashboard.core import paths
-from dashboard.core.places import read_places
-from dashboard.core.validation import load_record
-from dashboard.ingest.candidates import Scope, propose_events
-from dashboard.ingest.dates import find_published
-from dashboard.ingest.places import Mention, find_places
-from dashboard.ingest.reading import MAX_CHARS, html_text, sentences
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the shapes are the linearity test's (tests/text_shapes.py)
+    sys.path.insert(0, str(ROOT))
+
+from dashboard.core import paths  # noqa: E402
+from dashboard.core.places import read_places  # noqa: E402
+from dashboard.core.validation import load_record  # noqa: E402
+from dashboard.ingest.candidates import Scope, propose_events  # noqa: E402
+from dashboard.ingest.dates import find_published  # noqa: E402
+from dashboard.ingest.places import Mention, find_places  # noqa: E402
+from dashboard.ingest.reading import MAX_CHARS, html_text, sentences  # noqa: E402
+from tests.text_shapes import TEXT_SHAPES, repeat  # noqa: E402
 
 DEFAULT_SEEDS = paths.ROOT.parent / "shared" / "seeds"
 # Publication dates (issue 5); 001 states its own, which find_published must find.
@@ -169,28 +174,11 @@ def main(seeds: Path) -> None:
 SIZES = (10_000, 100_000, 1_000_000)
 
 
-def _repeat(unit: str, size: int, head: str = "BAGHDAD, May 23, 2016 (AFP) - ") -> str:
-    return (head + unit * (size // len(unit) + 1))[:size]
-
-
-TEXT_SHAPES: dict[str, Callable[[int], str]] = {
-    "dots after a dateline": lambda n: _repeat(".", n),
-    "one long sentence": lambda n: _repeat("Iraqi forces recaptured Mosul from IS on May 5, 2016, and the "
-                                           "Kurds besieged Raqqa while ", n),
-    "no punctuation": lambda n: _repeat("fighters moved across the desert near the river ", n, head=""),
-    "one word": lambda n: "x" * n,
-    "place names": lambda n: _repeat("Mosul Raqqa Fallujah Deir ez-Zor Manbij al-Bab Tal Afar ", n),
-    "dates": lambda n: _repeat("May 22, 2016 22 May 2016 2016-05-22 last week yesterday in July ", n),
-    "Arabic and English": lambda n: _repeat("الفلوجة الرقة الموصل Iraqi forces took control of الفلوجة. ", n),
-    "place+cue every 18 chars": lambda n: _repeat("IS Mosul captured ", n),
-    "lines broken after 'in'": lambda n: _repeat("the forces moved in\n", n),
-    "short sentences": lambda n: _repeat("Iraqi forces entered Mosul on May 5, 2016. ", n),
-}
 HTML_SHAPES: dict[str, Callable[[int], str]] = {
-    "HTML nested, never closed": lambda n: _repeat("<div><p>Iraqi forces entered Mosul on May 5, 2016. ", n,
+    "HTML nested, never closed": lambda n: repeat("<div><p>Iraqi forces entered Mosul on May 5, 2016. ", n,
                                                    "<html>"),
-    "HTML '<div ' never closed": lambda n: _repeat("<div ", n, ""),
-    "HTML '<!--x>' comments": lambda n: _repeat("<!--x>", n, ""),
+    "HTML '<div ' never closed": lambda n: repeat("<div ", n, ""),
+    "HTML '<!--x>' comments": lambda n: repeat("<!--x>", n, ""),
 }
 
 # The quadratic readers replaced, kept here as the baseline.

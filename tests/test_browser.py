@@ -383,41 +383,46 @@ def test_an_events_whole_ring_and_its_dot_open_its_popup(map_page):
     map_page.in_map("(w) => { w.map.closePopup(); return 0; }")
 
 
-def test_a_base_map_that_fails_to_load_is_said_on_the_map(map_page):
+def note_when_cut_off(map_page: browser.MapPage, address: str, query: str, note: str) -> str:
+    """The text of the map's ``note`` element on a page opened in a fresh browser context in which
+    requests to ``address`` (a glob) fail, as with no network."""
     context = map_page.page.context.browser.new_context(viewport=browser.VIEWPORT)
-    page = context.new_page()
     try:
-        page.route("**/generated/countries-*.json", lambda route: route.abort())
-        page.goto(map_page.base_url, wait_until="domcontentloaded")
-        note = page.frame_locator(browser.MAP_IFRAME).locator(".fl-base-error")
-        note.wait_for(timeout=60_000)
-        assert "failed to load" in note.inner_text()
+        page = context.new_page()
+        page.route(address, lambda route: route.abort("internetdisconnected"))
+        page.goto(map_page.base_url + query, wait_until="domcontentloaded")
+        shown = page.frame_locator(browser.MAP_IFRAME).locator(note)
+        shown.wait_for(timeout=60_000)
+        return shown.inner_text()
     finally:
         context.close()
+
+
+def test_a_base_map_that_fails_to_load_is_said_on_the_map(map_page):
+    text = note_when_cut_off(map_page, "**/generated/countries-*.json", "", ".fl-base-error")
+    assert "failed to load" in text
 
 
 def test_online_tiles_that_cannot_be_reached_are_said_on_the_map(map_page):
-    context = map_page.page.context.browser.new_context(viewport=browser.VIEWPORT)
-    page = context.new_page()
-    try:
-        page.route("https://tile.openstreetmap.org/**", lambda route: route.abort("internetdisconnected"))
-        page.goto(map_page.base_url + "?layers=areas,fronts,osm", wait_until="domcontentloaded")
-        note = page.frame_locator(browser.MAP_IFRAME).locator(".fl-tile-notice")
-        note.wait_for(timeout=60_000)
-        assert "OpenStreetMap tiles need a network connection" in note.inner_text()
-    finally:
-        context.close()
+    text = note_when_cut_off(map_page, "https://tile.openstreetmap.org/**", "?layers=areas,fronts,osm",
+                             ".fl-tile-notice")
+    assert "OpenStreetMap tiles need a network connection" in text
+
+
+def paste_article(page: Any, base_url: str, article: str, title: str) -> None:
+    """On the Add article page: paste ``article`` and give its source (``title``, Test News)."""
+    page.goto(base_url + "add_article", wait_until="domcontentloaded")
+    page.get_by_label("Article text").fill(article)
+    page.keyboard.press("Control+Enter")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Publisher").fill("Test News")
+    page.keyboard.press("Enter")
 
 
 def test_add_article_page_proposes_candidates_on_its_map(map_page):
     page = map_page.page
-    page.goto(map_page.base_url + "add_article", wait_until="domcontentloaded")
     article = "Tuesday, 27 June 2017\n\nA car bomb exploded in Baghdad on Sunday."
-    page.get_by_label("Article text").fill(article)
-    page.keyboard.press("Control+Enter")
-    page.get_by_label("Title").fill("Our test wire")
-    page.get_by_label("Publisher").fill("Test News")
-    page.keyboard.press("Enter")
+    paste_article(page, map_page.base_url, article, "Our test wire")
     page.get_by_text("1 candidate event(s)").wait_for(timeout=30_000)
     # The candidate's marker, drawn on the map's canvas (read from the top page: the iframe may reload).
     markers = f"""() => {{ const f = document.querySelector('{browser.MAP_IFRAME}');
@@ -454,13 +459,8 @@ def test_a_long_article_being_read_leaves_another_users_map_responsive(session):
 
     reader = map_page.page.context.browser.new_page(viewport=browser.VIEWPORT)  # another session
     try:
-        reader.goto(map_page.base_url + "add_article", wait_until="domcontentloaded")
         article = "BAGHDAD, May 23, 2016 (AFP) - " + "IS Mosul captured " * ((MAX_CHARS - 40) // 18)
-        reader.get_by_label("Article text").fill(article)
-        reader.keyboard.press("Control+Enter")
-        reader.get_by_label("Title").fill("A long wire")
-        reader.get_by_label("Publisher").fill("Test News")
-        reader.keyboard.press("Enter")
+        paste_article(reader, map_page.base_url, article, "A long wire")
         reader.get_by_text("Finding the article's events").wait_for(timeout=60_000)
 
         map_page.press_slider("ArrowRight")

@@ -19,26 +19,9 @@ from dashboard.core import paths
 from dashboard.core.validation import load_record
 from dashboard.ingest.candidates import Scope, propose_events
 from dashboard.ingest.reading import MAX_CHARS, ArticleError, check_length, html_text, sentences
+from tests.text_shapes import TEXT_SHAPES
 
 PUBLISHED = dt.date(2017, 1, 1)
-
-
-def repeat(unit: str, size: int, head: str = "BAGHDAD, May 23, 2016 (AFP) - ") -> str:
-    return (head + unit * (size // len(unit) + 1))[:size]
-
-
-SHAPES: dict[str, Callable[[int], str]] = {
-    "dots after a dateline": lambda n: repeat(".", n),
-    "one long sentence": lambda n: repeat("Iraqi forces recaptured Mosul from IS on May 5, 2016, and the "
-                                          "Kurds besieged Raqqa while ", n),
-    "no punctuation": lambda n: repeat("fighters moved across the desert near the river ", n, head=""),
-    "place names": lambda n: repeat("Mosul Raqqa Fallujah Deir ez-Zor Manbij al-Bab Tal Afar ", n),
-    "dates": lambda n: repeat("May 22, 2016 22 May 2016 2016-05-22 last week yesterday in July ", n),
-    "Arabic and English": lambda n: repeat("الفلوجة الرقة الموصل Iraqi forces took control of الفلوجة. ", n),
-    "a place and a cue every 18 characters": lambda n: repeat("IS Mosul captured ", n),
-    "lines broken after 'in'": lambda n: repeat("the forces moved in\n", n),
-    "short sentences": lambda n: repeat("Iraqi forces entered Mosul on May 5, 2016. ", n),
-}
 
 
 def calls(work: Callable[[], object]) -> int:
@@ -63,12 +46,12 @@ def scope(gazetteer) -> Scope:
     return Scope.of(load_record(paths.EVENTS, gazetteer)[0])
 
 
-@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("shape", TEXT_SHAPES)
 def test_ten_times_the_text_is_about_ten_times_the_work(shape, gazetteer, scope):
     propose_events("Mosul.", gazetteer, PUBLISHED, {}, scope)    # the gazetteer's indexes, built once
 
     def work(size: int) -> int:
-        text = SHAPES[shape](size)
+        text = TEXT_SHAPES[shape](size)
         return calls(lambda: propose_events(text, gazetteer, PUBLISHED, {"publisher": "P"}, scope))
 
     small, large = work(10_000), work(100_000)
