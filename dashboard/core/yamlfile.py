@@ -35,6 +35,7 @@ from dashboard.core.problems import DataError, Problem, shown
 MAX_BYTES = 20 * 1024 * 1024
 #: Deepest nesting of lists and mappings (the record needs 5).
 MAX_DEPTH = 50
+_NESTED = f"nested deeper than {MAX_DEPTH} levels (the limit)"
 #: Nodes that aliases may repeat in all (a source list written once and cited by alias is ~10).
 MAX_REPEATED_NODES = 100_000
 
@@ -100,7 +101,7 @@ class _BoundedComposer(Composer):
             return super().compose_node(parent, index)
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise _Refused(event.start_mark, "", f"nested deeper than {MAX_DEPTH} levels (the limit)")
+            raise _Refused(event.start_mark, "", _NESTED)
         first = self._nodes
         self._nodes += 1
         node = super().compose_node(parent, index)
@@ -179,6 +180,8 @@ def load_yaml_text(text: str, path: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
+        if "maximum nesting depth" in reason:  # libyaml's own limit (PyYAML 6.0.4+), met before ours
+            raise DataError([Problem(path, line, "", _NESTED)]) from None
         raise DataError([Problem(path, line, "", f"not valid YAML: {_clip(reason)}")]) from None
     finally:
         loader.dispose()
