@@ -339,10 +339,13 @@ class _Reader:
 
     def _partial(self, cue: Cue, mention: Mention) -> bool:
         if mention.start >= cue.end and self.words.count(cue.end, mention.start) <= 12:
-            window = self.text[cue.end:mention.start]
-        else:
+            return bool(_PARTIAL.search(self.text[cue.end:mention.start]))
+        key = ("partial", cue.start)        # the words after the cue: the same for every place
+        partial = self._kept.get(key)
+        if partial is None:
             window = " ".join(_words(self.text[cue.end:cue.end + 80])[:6])
-        return bool(_PARTIAL.search(window))
+            partial = self._kept[key] = bool(_PARTIAL.search(window))
+        return partial
 
     def _passive(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` ends in a passive ("was", "has been swiftly"): matched backwards
