@@ -18,7 +18,7 @@ import pytest
 from dashboard.core import paths
 from dashboard.core.validation import load_record
 from dashboard.ingest.candidates import Scope, propose_events
-from dashboard.ingest.reading import MAX_CHARS, ArticleError, check_length, html_text, sentences
+from dashboard.ingest.reading import MAX_CHARS, ArticleError, check_length, html_text, read_article, sentences
 from tests.text_shapes import TEXT_SHAPES
 
 PUBLISHED = dt.date(2017, 1, 1)
@@ -77,5 +77,12 @@ def test_sentences_are_cut_to_a_bounded_length():
 
 def test_text_over_the_limit_is_refused_saying_so():
     check_length("x" * MAX_CHARS, "a.txt")
-    with pytest.raises(ArticleError, match=r"^a\.txt: 500,001 characters is over the 500,000-character"):
+    with pytest.raises(ArticleError, match=r"^a\.txt: 1,048,577 characters is over the 1,048,576-character"):
         check_length("x" * (MAX_CHARS + 1), "a.txt")
+
+
+def test_a_1_mb_file_of_plain_text_is_read_whole():
+    text = TEXT_SHAPES["a place and a cue every 18 characters"](1_048_576)
+    assert read_article(text.encode(), "a.txt") == text
+    with pytest.raises(ArticleError, match=r"^a\.txt: 1\.0 MB is over the 1 MB limit"):
+        read_article(text.encode() + b"x", "a.txt")
