@@ -257,10 +257,11 @@ class _Reader:
         if tier is None:
             return []
         starts = [c.start for c in tier]
+        neutral = self._neutral(clause)
         out = []
         for mention in self._event_places(clause):
             reading = self._reading(clause, mention, tier, starts)
-            candidate = reading and self._candidate(clause, mention, *reading)
+            candidate = reading and self._candidate(clause, mention, *reading, neutral=neutral)
             if candidate:
                 out.append(candidate)
         return out
@@ -353,9 +354,9 @@ class _Reader:
         n = len(self.text)
         return bool(_PASSIVE_BACKWARDS.match(self.reversed, n - end, n - start))
 
-    def _candidate(self, clause: Span, mention: Mention, cue: Cue, kind: str,
-                   downgraded: bool) -> _Candidate | None:
-        country = self._country(clause, self.gazetteer[mention.place].country)
+    def _candidate(self, clause: Span, mention: Mention, cue: Cue, kind: str, downgraded: bool,
+                   neutral: bool) -> _Candidate | None:
+        country = "" if neutral else self.gazetteer[mention.place].country
         # The place counts only by its country and by whether it is named three times or more.
         often = self.counts[mention.place] >= 3
         key = (clause.start, clause.end, cue.start, kind, downgraded, country, often)
@@ -418,17 +419,12 @@ class _Reader:
             return tuple(sorted(names, key=lambda f: f == "isis"))
         return self._once(("near", clause.start, clause.end, country), work)
 
-    def _country(self, clause: Span, country: str) -> str:
-        """``country``, or "" where the clause's sentence names no faction whose side depends on the
-        country ("the Kurds", "government forces"): what the clause says is then the same for a
-        place in Syria as in Iraq, and is worked out once for both."""
-        key = ("country", clause.sentence)
-        neutral = self._kept.get(key)
-        if neutral is None:
-            sentence = self.sentences[clause.sentence]
-            named = self._within(self.factions, sentence.start, sentence.end)
-            neutral = self._kept[key] = all(isinstance(f.who, str) for f in named)
-        return "" if neutral else country
+    def _neutral(self, clause: Span) -> bool:
+        """Whether the clause's sentence names no faction whose side depends on the country ("the
+        Kurds", "government forces"): what the clause says is then the same for a place in Syria as
+        in Iraq, and is worked out once for both (as for the country "")."""
+        sentence = self.sentences[clause.sentence]
+        return all(isinstance(f.who, str) for f in self._within(self.factions, sentence.start, sentence.end))
 
     def _date(self, clause: Span, cue: Cue) -> tuple[DateMention | None, str]:
         """The date of a clause's event: in the clause (the one nearest the cue), the sentence, or

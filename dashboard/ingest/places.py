@@ -321,10 +321,12 @@ _REFERENCE = re.compile(
 
 def is_reference(text: str, mention: Mention) -> bool:
     """"an hour's drive from Baghdad", "60 km south of Mosul": the place only locates another."""
+    if not mention.start or not text[mention.start - 1].isspace():
+        return False
     before = text[max(0, mention.start - 60):mention.start]
     # Only text ending in a space after "from", "of" or "the" can match: most mentions are ruled out
     # without trying the pattern at each of the 60 characters.
-    if not before[-1:].isspace() or not before.rstrip()[-4:].lower().endswith(("from", "of", "the")):
+    if not before.rstrip()[-4:].lower().endswith(("from", "of", "the")):
         return False
     return bool(_REFERENCE.search(before))
 
