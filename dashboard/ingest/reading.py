@@ -27,7 +27,7 @@ _MB = 1_048_576
 MAX_BYTES = _MB
 #: Characters of article text read for events, at most: a 1 MB file of plain English text is read
 #: whole. Ingest is linear in the text, and the densest texts (a place and an event word every 18
-#: characters, three places and one cue in each sentence) take about 4.5 s at this size on an idle
+#: characters, three places and one cue in each sentence) take 4.2 to 4.9 s at this size on an idle
 #: two-core machine (``bench/bench_ingest.py``), so no article keeps the server for more than 5 s.
 #: A news article's text is under 100,000 characters.
 MAX_CHARS = 1_048_576
