@@ -86,3 +86,16 @@ def test_a_1_mb_file_of_plain_text_is_read_whole():
     assert read_article(text.encode(), "a.txt") == text
     with pytest.raises(ArticleError, match=r"^a\.txt: 1\.0 MB is over the 1 MB limit"):
         read_article(text.encode() + b"x", "a.txt")
+
+
+@pytest.mark.parametrize("shape", TEXT_SHAPES)
+def test_patterns_tried_at_word_starts_find_what_finditer_finds(shape):
+    from dashboard.ingest import cues, dates
+    from dashboard.ingest.scan import find_all
+
+    patterns = [p for _, p, _ in cues._CUES] + [p for _, p in cues._FACTIONS] + list(dates._SCANNED)
+    text = TEXT_SHAPES[shape](3_000) + " ſeized Kurdish İS 2016-05-22 the 3rd of May, 2016 ISIS-held SAA"
+    found = find_all(patterns, text)
+    for pattern, matches in zip(patterns, found, strict=True):
+        expected = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+        assert [(m.span(), m.groups()) for m in matches] == expected, pattern.pattern
