@@ -95,7 +95,7 @@ def test_undated_article_asks_for_its_date_and_nothing_is_written(events):
 
 def test_text_over_the_limit_gets_a_clear_message(events):
     at = pasted("Baghdad. " * (MAX_CHARS // 9 + 1))
-    assert "over the 500,000-character limit" in at.error[0].value
+    assert "over the 1,048,576-character limit" in at.error[0].value
     assert not at.exception and not at.text_input
 
 

@@ -18,7 +18,7 @@ import pytest
 from dashboard.core import paths
 from dashboard.core.validation import load_record
 from dashboard.ingest.candidates import Scope, propose_events
-from dashboard.ingest.reading import MAX_CHARS, ArticleError, check_length, html_text, sentences
+from dashboard.ingest.reading import MAX_CHARS, ArticleError, check_length, html_text, read_article, sentences
 from tests.text_shapes import TEXT_SHAPES
 
 PUBLISHED = dt.date(2017, 1, 1)
@@ -77,5 +77,25 @@ def test_sentences_are_cut_to_a_bounded_length():
 
 def test_text_over_the_limit_is_refused_saying_so():
     check_length("x" * MAX_CHARS, "a.txt")
-    with pytest.raises(ArticleError, match=r"^a\.txt: 500,001 characters is over the 500,000-character"):
+    with pytest.raises(ArticleError, match=r"^a\.txt: 1,048,577 characters is over the 1,048,576-character"):
         check_length("x" * (MAX_CHARS + 1), "a.txt")
+
+
+def test_a_1_mb_file_of_plain_text_is_read_whole():
+    text = TEXT_SHAPES["a place and a cue every 18 characters"](1_048_576)
+    assert read_article(text.encode(), "a.txt") == text
+    with pytest.raises(ArticleError, match=r"^a\.txt: 1\.0 MB is over the 1 MB limit"):
+        read_article(text.encode() + b"x", "a.txt")
+
+
+@pytest.mark.parametrize("shape", TEXT_SHAPES)
+def test_patterns_tried_at_word_starts_find_what_finditer_finds(shape):
+    from dashboard.ingest import cues, dates
+    from dashboard.ingest.scan import find_all
+
+    patterns = [p for _, p, _ in cues._CUES] + [p for _, p in cues._FACTIONS] + list(dates._SCANNED)
+    text = TEXT_SHAPES[shape](3_000) + " ſeized Kurdish İS 2016-05-22 the 3rd of May, 2016 ISIS-held SAA"
+    found = find_all(patterns, text)
+    for pattern, matches in zip(patterns, found, strict=True):
+        expected = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+        assert [(m.span(), m.groups()) for m in matches] == expected, pattern.pattern

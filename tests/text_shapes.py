@@ -26,4 +26,5 @@ TEXT_SHAPES: dict[str, Callable[[int], str]] = {
     "a place and a cue every 18 characters": lambda n: repeat("IS Mosul captured ", n),
     "lines broken after 'in'": lambda n: repeat("the forces moved in\n", n),
     "short sentences": lambda n: repeat("Iraqi forces entered Mosul on May 5, 2016. ", n),
+    "three places and a cue in each sentence": lambda n: repeat("Mosul, Raqqa and Hit fell to IS. ", n),
 }

@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from dashboard.core.events import EVENT_TYPES, EventRecord, free_id
 from dashboard.core.places import Gazetteer
@@ -84,6 +87,12 @@ class _Candidate:
     besieged_by: str | None = None
     # A set while candidates are merged (a merge adds the other's, never re-sorts); sorted on output.
     evidence: set[tuple[str, int, int]] = field(default_factory=set)
+    # Evidence shared by the candidates of a clause (its factions), kept whole rather than copied
+    # into each: a clause naming 50 factions and 50 places would copy 2,500 entries.
+    shared: set[frozenset[tuple[str, int, int]]] = field(default_factory=set)
+
+    def all_evidence(self) -> set[tuple[str, int, int]]:
+        return self.evidence.union(*self.shared)
 
     @property
     def key(self) -> tuple[str, str, dt.date, str]:
@@ -92,6 +101,7 @@ class _Candidate:
     def absorb(self, other: _Candidate, same_type: bool = True) -> None:
         """Take in a near-duplicate: its evidence, factions and stated change; more confidence."""
         self.evidence |= other.evidence if same_type else {e for e in other.evidence if e[0] != "type"}
+        self.shared |= other.shared         # factions only: kept whatever the type
         self.factions += [f for f in other.factions if f not in self.factions]
         if same_type and self.change is None and other.change is not None:
             self.change = other.change
@@ -100,6 +110,21 @@ class _Candidate:
         self.approximate = self.approximate and other.approximate
         boost = 0.1 if same_type else 0.05
         self.confidence = round(min(0.95, max(self.confidence, other.confidence) + boost), 2)
+
+
+class _Event(NamedTuple):
+    """A candidate but for its place: what one cue of a clause tells, worked out once per country."""
+
+    day: dt.date
+    precision: str
+    approximate: bool
+    dated_by: str
+    confidence: float
+    factions: tuple[str, ...]
+    change: tuple[str, str] | None
+    besieged_by: str | None
+    evidence: tuple[tuple[str, int, int], ...]      # the cue's and the date's
+    shared: frozenset[tuple[str, int, int]]         # the factions'
 
 
 @dataclass(frozen=True)
@@ -135,11 +160,30 @@ def propose_events(text: str, gazetteer: Gazetteer, published: dt.date, source: 
     >>> [(e["id"], e["factions"]) for e in events]
     [('deir-ez-zor-2017-09-05-siege-broken', ['syria'])]
     """
-    reader = _Reader(text, gazetteer, published, (scope.start, scope.end))
-    raw = [candidate for clause in reader.clauses for candidate in reader.candidates(clause)]
-    events = [_as_dict(c, gazetteer, source, scope.names) for c in _merge(raw)]
+    with _collector_paused():
+        reader = _Reader(text, gazetteer, published, (scope.start, scope.end))
+        raw = [candidate for clause in reader.clauses for candidate in reader.candidates(clause)]
+        events = [_as_dict(c, gazetteer, source, scope.names) for c in _merge(raw)]
     _make_ids_unique(events)
     return events
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while an article is read.
+
+    Reading 1 MB makes a few hundred thousand small objects that live until the end and form no
+    cycles; the collector would walk them again and again, a quarter of the time. It is paused for
+    the few seconds of the reading only, and only if it was running (another reading at the same
+    time leaves it as it found it).
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
 
 
 def _make_ids_unique(events: list[dict[str, Any]]) -> None:
@@ -180,6 +224,8 @@ class _Reader:
         self.dates = resolve_dates(text, published)
         self.past_dates = [d for d in self.dates if d.date <= published]
         self._kept: dict[tuple[Any, ...], Any] = {}
+        self._starts: dict[int, tuple[Sequence[Any], list[int]]] = {}
+        self._events: dict[tuple[Any, ...], _Event | None] = {}
 
     def _once(self, key: tuple[Any, ...], work: Callable[[], Any]) -> Any:
         """``work()``, done once for each ``key``."""
@@ -188,11 +234,14 @@ class _Reader:
             found = self._kept[key] = work()
         return found
 
-    @staticmethod
-    def _within(items: Sequence[Any], start: int, end: int) -> list[Any]:
-        """The items (sorted by start) lying in ``[start, end)``."""
-        first = bisect.bisect_left(items, start, key=lambda x: x.start)
-        last = bisect.bisect_left(items, end, lo=first, key=lambda x: x.start)
+    def _within(self, items: Sequence[Any], start: int, end: int) -> list[Any]:
+        """The items (one of the article's lists, sorted by start) lying in ``[start, end)``."""
+        kept = self._starts.get(id(items))
+        if kept is None or kept[0] is not items:    # their starts, listed once (not a key per step)
+            kept = self._starts[id(items)] = items, [x.start for x in items]
+        starts = kept[1]
+        first = bisect.bisect_left(starts, start)
+        last = bisect.bisect_left(starts, end, lo=first)
         return [x for x in items[first:last] if x.end <= end]
 
     def candidates(self, clause: Span) -> list[_Candidate]:
@@ -207,10 +256,12 @@ class _Reader:
         tier = next((t for t in tiers if t), None)
         if tier is None:
             return []
+        starts = [c.start for c in tier]
+        neutral = self._neutral(clause)
         out = []
         for mention in self._event_places(clause):
-            reading = self._reading(clause, mention, tier)
-            candidate = reading and self._candidate(clause, mention, *reading)
+            reading = self._reading(clause, mention, tier, starts)
+            candidate = reading and self._candidate(clause, mention, *reading, neutral=neutral)
             if candidate:
                 out.append(candidate)
         return out
@@ -223,13 +274,17 @@ class _Reader:
         located = [m for m in towns if not is_reference(self.text, m)]
         return located or towns or places
 
-    def _reading(self, clause: Span, mention: Mention, tier: list[Cue]) -> tuple[Cue, str, bool] | None:
+    def _reading(self, clause: Span, mention: Mention, tier: list[Cue],
+                 starts: list[int]) -> tuple[Cue, str, bool] | None:
         """The cue that governs a mention, its type after the clause's modality (a capture "aimed
         at" is an offensive), and whether it was so downgraded; None if what the clause says
         did not happen (a condition, a forecast, a denial)."""
-        cue = self._nearest(tier, mention)
-        happened, intended = self._once(("happened", clause.start, clause.end, cue.start),
-                                         lambda: self._happened(clause, cue))
+        cue = self._nearest(tier, starts, mention)
+        key = ("happened", clause.start, clause.end, cue.start)
+        found = self._kept.get(key)
+        if found is None:
+            found = self._kept[key] = self._happened(clause, cue)
+        happened, intended = found
         if not happened:
             return None
         kind, downgraded = cue.kind, False
@@ -239,14 +294,17 @@ class _Reader:
 
     def _distance(self, cue: Cue, mention: Mention) -> int:
         """Words between a cue and a place, a cue after the place counting a little farther."""
-        words = self.words.count(min(cue.end, mention.end), max(cue.start, mention.start))
+        a, b = min(cue.end, mention.end), max(cue.start, mention.start)
+        # Words.count(a, b), spelt out: this runs a few times for every place of the article.
+        starts, ends = self.words.starts, self.words.ends
+        words = bisect.bisect_left(starts, b) - bisect.bisect_right(ends, a) if a < b else 0
         return words + (2 if cue.start > mention.start else 0)
 
-    def _nearest(self, cues: list[Cue], mention: Mention) -> Cue:
-        """The cue (of ``cues``, in text order) nearest to the mention by :meth:`_distance`, the first
-        of equals. Distances fall from the first cue to the last one starting before the mention and
-        rise after it, so two bisections find it."""
-        split = bisect.bisect_right(cues, mention.start, key=lambda c: c.start)
+    def _nearest(self, cues: list[Cue], starts: list[int], mention: Mention) -> Cue:
+        """The cue (of ``cues``, in text order, starting at ``starts``) nearest to the mention by
+        :meth:`_distance`, the first of equals. Distances fall from the first cue to the last one
+        starting before the mention and rise after it, so two bisections find it."""
+        split = bisect.bisect_right(starts, mention.start)
         best: tuple[int, Cue] | None = None
         if split:
             least = self._distance(cues[split - 1], mention)
@@ -282,10 +340,13 @@ class _Reader:
 
     def _partial(self, cue: Cue, mention: Mention) -> bool:
         if mention.start >= cue.end and self.words.count(cue.end, mention.start) <= 12:
-            window = self.text[cue.end:mention.start]
-        else:
+            return bool(_PARTIAL.search(self.text[cue.end:mention.start]))
+        key = ("partial", cue.start)        # the words after the cue: the same for every place
+        partial = self._kept.get(key)
+        if partial is None:
             window = " ".join(_words(self.text[cue.end:cue.end + 80])[:6])
-        return bool(_PARTIAL.search(window))
+            partial = self._kept[key] = bool(_PARTIAL.search(window))
+        return partial
 
     def _passive(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` ends in a passive ("was", "has been swiftly"): matched backwards
@@ -293,10 +354,27 @@ class _Reader:
         n = len(self.text)
         return bool(_PASSIVE_BACKWARDS.match(self.reversed, n - end, n - start))
 
-    def _candidate(self, clause: Span, mention: Mention, cue: Cue, kind: str,
-                   downgraded: bool) -> _Candidate | None:
-        place = self.gazetteer[mention.place]
-        factions = self._factions_near(clause, place.country)
+    def _candidate(self, clause: Span, mention: Mention, cue: Cue, kind: str, downgraded: bool,
+                   neutral: bool) -> _Candidate | None:
+        country = "" if neutral else self.gazetteer[mention.place].country
+        # The place counts only by its country and by whether it is named three times or more.
+        often = self.counts[mention.place] >= 3
+        key = (clause.start, clause.end, cue.start, kind, downgraded, country, often)
+        event = self._events.get(key, _MISSING)
+        if event is _MISSING:
+            event = self._events[key] = self._event(clause, cue, kind, downgraded, country, often)
+        if event is None:
+            return None
+        evidence = {("place", mention.start, mention.end), *event.evidence}
+        return _Candidate(mention.place, kind, event.day, event.precision, event.approximate, event.dated_by,
+                          event.confidence, list(event.factions), event.change, event.besieged_by, evidence,
+                          {event.shared} if event.shared else set())
+
+    def _event(self, clause: Span, cue: Cue, kind: str, downgraded: bool, country: str,
+               often: bool) -> _Event | None:
+        """What a cue of a clause tells of a place in ``country`` (named ``often`` or not), apart from
+        the place itself; None if it is dated outside the record's period or after publication."""
+        factions = self._factions_near(clause, country)
         date, dated_by = self._date(clause, cue)
         if date is None:
             precision, approximate = "month", True
@@ -307,26 +385,29 @@ class _Reader:
             return None
         change = besieged_by = None
         if kind == "capture":
-            change = self._once(("change", clause.start, clause.end, cue.start, place.country),
-                                lambda: self._change(clause, cue, place.country))
+            change = self._once(("change", clause.start, clause.end, cue.start, country),
+                                lambda: self._change(clause, cue, country))
         elif kind == "siege":
-            besieged_by = self._once(("besieger", clause.start, clause.end, cue.start, place.country),
-                                     lambda: self._besieger(clause, cue, place.country))
+            besieged_by = self._once(("besieger", clause.start, clause.end, cue.start, country),
+                                     lambda: self._besieger(clause, cue, country))
         confidence = _confidence(kind, cue.weak, downgraded, dated_by, date, change, factions,
-                                 self.counts[mention.place])
-        evidence = {("place", mention.start, mention.end), ("type", cue.start, cue.end)}
+                                 3 if often else 0)
+        evidence: tuple[tuple[str, int, int], ...] = (("type", cue.start, cue.end),)
         if date is not None:
-            evidence.add(("date", date.start, date.end))
-        evidence.update(self._sides(clause, place.country).evidence)
-        return _Candidate(mention.place, kind, day, precision, approximate, dated_by, confidence, factions,
-                          change, besieged_by, evidence)
+            evidence += (("date", date.start, date.end),)
+        return _Event(day, precision, approximate, dated_by, confidence, factions, change, besieged_by,
+                      evidence, self._sides(clause, country).evidence)
 
     def _sides(self, clause: Span, country: str) -> _Sides:
-        return self._once(("sides", clause.start, clause.end, country), lambda: _Sides(self, clause, country))
+        key = ("sides", clause.start, clause.end, country)
+        sides = self._kept.get(key)
+        if sides is None:
+            sides = self._kept[key] = _Sides(self, clause, country)
+        return sides
 
-    def _factions_near(self, clause: Span, country: str) -> list[str]:
+    def _factions_near(self, clause: Span, country: str) -> tuple[str, ...]:
         """Factions named in the clause (else in its sentence), Islamic State last."""
-        def work() -> list[str]:
+        def work() -> tuple[str, ...]:
             spans = self._sides(clause, country).spans
             if not spans:
                 sentence = self.sentences[clause.sentence]
@@ -335,8 +416,15 @@ class _Reader:
             for _, who in spans:
                 if who not in names:
                     names.append(who)
-            return sorted(names, key=lambda f: f == "isis")
-        return list(self._once(("near", clause.start, clause.end, country), work))
+            return tuple(sorted(names, key=lambda f: f == "isis"))
+        return self._once(("near", clause.start, clause.end, country), work)
+
+    def _neutral(self, clause: Span) -> bool:
+        """Whether the clause's sentence names no faction whose side depends on the country ("the
+        Kurds", "government forces"): what the clause says is then the same for a place in Syria as
+        in Iraq, and is worked out once for both (as for the country "")."""
+        sentence = self.sentences[clause.sentence]
+        return all(isinstance(f.who, str) for f in self._within(self.factions, sentence.start, sentence.end))
 
     def _date(self, clause: Span, cue: Cue) -> tuple[DateMention | None, str]:
         """The date of a clause's event: in the clause (the one nearest the cue), the sentence, or
@@ -450,7 +538,7 @@ class _Sides:
                 self.spans.append((f, who))
         self.names = [who for _, who in self.spans]
         self.name_set = set(self.names)
-        self.evidence = [("faction", f.start, f.end) for f, _ in self.spans]
+        self.evidence = frozenset(("faction", f.start, f.end) for f, _ in self.spans)
         self._starts = [f.start for f, _ in self.spans]
         self._ends = [f.end for f, _ in self.spans]
         self.words_before = [reader.words.starting_before(start) for start in self._starts]
@@ -501,7 +589,7 @@ def _intended(before: list[str]) -> bool:
 
 
 def _confidence(kind: str, weak: bool, downgraded: bool, dated_by: str, date: DateMention | None,
-                change: tuple[str, str] | None, factions: list[str], mentions: int) -> float:
+                change: tuple[str, str] | None, factions: Sequence[str], mentions: int) -> float:
     """0..1 from the strength of the cues: the type's cue, how the date is known, a stated change,
     factions named, and how often the place is named."""
     score = _BASE_CONFIDENCE[kind] - (0.1 if weak else 0) - (0.05 if downgraded else 0)
@@ -530,7 +618,7 @@ def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
             by_key[candidate.key].absorb(candidate)
         else:
             by_key[candidate.key] = replace(candidate, evidence=set(candidate.evidence),
-                                            factions=list(candidate.factions))
+                                            shared=set(candidate.shared), factions=list(candidate.factions))
     merged = list(by_key.values())
     by_place: dict[str, list[_Candidate]] = {}
     for candidate in merged:
@@ -543,7 +631,12 @@ def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
                 target.absorb(candidate, same_type=target.type == candidate.type)
                 continue
         out.append(candidate)
-    return sorted(out, key=lambda c: min(e[1] for e in c.evidence))
+    return sorted(out, key=_first_offset)
+
+
+def _first_offset(candidate: _Candidate) -> int:
+    """Where a candidate's evidence starts."""
+    return min(min(map(_START, group)) for group in (candidate.evidence, *candidate.shared) if group)
 
 
 def _fold_target(candidate: _Candidate, same_place: list[_Candidate]) -> _Candidate | None:
@@ -568,6 +661,8 @@ def _sides(factions: Iterable[str]) -> list[str]:
     return sorted(factions, key=lambda f: f == "isis")
 
 
+_START = itemgetter(1)
+_BY_OFFSETS = itemgetter(1, 2, 0)     # evidence by start, end, then kind
 _SUMMARIES = {"capture": "Capture of {}", "offensive": "Offensive at {}", "siege": "Siege of {}",
               "siege_broken": "Siege of {} broken", "bombing": "Bombing or attack at {}",
               "evacuation": "Evacuation or deal at {}", "other": "Fighting or other event at {}"}
@@ -607,7 +702,7 @@ def _as_dict(candidate: _Candidate, gazetteer: Gazetteer, source: Mapping[str, A
     out["sources"] = [dict(source)]
     out["confidence"] = candidate.confidence
     out["evidence"] = [{"what": what, "start": start, "end": end}
-                       for what, start, end in sorted(candidate.evidence, key=lambda e: (e[1], e[2], e[0]))]
+                       for what, start, end in sorted(candidate.all_evidence(), key=_BY_OFFSETS)]
     out["factions"] = _sides(candidate.factions)
     place = gazetteer[candidate.place]
     out["coordinates"] = {"lat": place.lat, "lon": place.lon}  # named: a pair reads both ways

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from dashboard.ingest.dates import non_overlapping
+from dashboard.ingest.scan import find_all
 
 #: Order of precedence when two cues overlap or are as near to a place.
 _PRIORITY = ("siege_broken", "capture", "evacuation", "siege", "bombing", "offensive", "other")
@@ -101,14 +102,16 @@ class FactionMention:
 
 def find_cues(text: str) -> list[Cue]:
     """Event cues of the text; where two overlap, the stronger type (then the longer) wins."""
+    matches = find_all([pattern for _, pattern, _ in _CUES], text)
     found = [Cue(kind, m.start(), m.end(), weak, m.group(0))
-             for kind, pattern, weak in _CUES for m in pattern.finditer(text)]
+             for (kind, _, weak), matched in zip(_CUES, matches, strict=True) for m in matched]
     found.sort(key=lambda c: (_PRIORITY.index(c.kind), c.start - c.end))
     return non_overlapping(found)
 
 
 def faction_mentions(text: str) -> list[FactionMention]:
+    matches = find_all([pattern for _, pattern in _FACTIONS], text)
     found = [FactionMention(who, m.start(), m.end())
-             for who, pattern in _FACTIONS for m in pattern.finditer(text)]
+             for (who, _), matched in zip(_FACTIONS, matches, strict=True) for m in matched]
     found.sort(key=lambda f: (f.start - f.end, f.start))
     return non_overlapping(found)

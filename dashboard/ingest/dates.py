@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from dashboard.core.months import add_months
+from dashboard.ingest.scan import find_all
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -84,6 +85,11 @@ _DATELINE = re.compile(rf"^(?:{_PUBLISHED_WORD}(?:\s+on)?:?\s*)?(?P<date>{_DATE_
 _CITY_DATELINE = re.compile(rf"^[A-Z][A-Z .'-]{{2,}}(?:,\s*[A-Za-z .]+)?,?\s+(?P<date>{_DATE_WITH_YEAR})"
                             r"\s*(?:\(|[-–—:])")
 _PUBLISHED = re.compile(rf"\b{_PUBLISHED_WORD}(?:\s+on)?:?\s+(?P<date>{_DATE_WITH_YEAR})")
+
+
+_SCANNED = (_ISO, _MDY, _DMY, _MONTH_YEAR, _SEASON, _STANDALONE_MONTH, _WEEKDAY_REF, _DAY_WORD, _THIS_LAST,
+            _AGO, _RECENT)
+_Found = dict[re.Pattern[str], list[re.Match[str]]]    # each pattern's matches in a text, found at once
 
 
 class _Spanned(Protocol):
@@ -159,7 +165,8 @@ def resolve_dates(text: str, published: dt.date) -> list[DateMention]:
     2016-05-18 day True
     2014-07-01 month True
     """
-    return non_overlapping(mention for rule in _RULES for mention in rule(text, published))
+    found = dict(zip(_SCANNED, find_all(_SCANNED, text), strict=True))
+    return non_overlapping(mention for rule in _RULES for mention in rule(found, published))
 
 
 def non_overlapping(spans: Iterable[_S]) -> list[_S]:
@@ -185,16 +192,16 @@ def non_overlapping(spans: Iterable[_S]) -> list[_S]:
     return kept
 
 
-def _iso(text: str, published: dt.date) -> Iterator[DateMention]:
-    for m in _ISO.finditer(text):
+def _iso(found: _Found, published: dt.date) -> Iterator[DateMention]:
+    for m in found[_ISO]:
         date = _make_date(int(m["year"]), int(m["month"]), int(m["day"]))
         if date:
             yield DateMention(m.start(), m.end(), date)
 
 
-def _day_month(text: str, published: dt.date) -> Iterator[DateMention]:
+def _day_month(found: _Found, published: dt.date) -> Iterator[DateMention]:
     for pattern in (_MDY, _DMY):
-        for m in pattern.finditer(text):
+        for m in found[pattern]:
             month, day = _month_number(m["month"]), int(m["day"])
             if m["year"]:
                 date = _make_date(int(m["year"]), month, day)
@@ -204,16 +211,16 @@ def _day_month(text: str, published: dt.date) -> Iterator[DateMention]:
                 yield DateMention(m.start(), m.end(), date)
 
 
-def _month_year(text: str, published: dt.date) -> Iterator[DateMention]:
-    for m in _MONTH_YEAR.finditer(text):
+def _month_year(found: _Found, published: dt.date) -> Iterator[DateMention]:
+    for m in found[_MONTH_YEAR]:
         yield DateMention(m.start(), m.end(), dt.date(int(m["year"]), _month_number(m["month"]), 1), "month")
-    for m in _SEASON.finditer(text):
+    for m in found[_SEASON]:
         season = m["season"].lower()
         yield DateMention(m.start(), m.end(), dt.date(int(m["year"]), _SEASONS[season], 1), "month", True)
 
 
-def _standalone_month(text: str, published: dt.date) -> Iterator[DateMention]:
-    for m in _STANDALONE_MONTH.finditer(text):
+def _standalone_month(found: _Found, published: dt.date) -> Iterator[DateMention]:
+    for m in found[_STANDALONE_MONTH]:
         month = _month_number(m["month"])
         before = m["prep"].lower() == "last"
         date = _latest(lambda year, mo=month: dt.date(year, mo, 1), published, strictly=before,
@@ -224,8 +231,8 @@ def _standalone_month(text: str, published: dt.date) -> Iterator[DateMention]:
         yield DateMention(start, m.end(), date, "month")
 
 
-def _weekday(text: str, published: dt.date) -> Iterator[DateMention]:
-    for m in _WEEKDAY_REF.finditer(text):
+def _weekday(found: _Found, published: dt.date) -> Iterator[DateMention]:
+    for m in found[_WEEKDAY_REF]:
         rel = (m["rel"] or "").lower()
         target = WEEKDAYS[m["weekday"].lower()]
         back = (published.weekday() - target) % 7
@@ -238,17 +245,17 @@ def _weekday(text: str, published: dt.date) -> Iterator[DateMention]:
         yield DateMention(start, m.end(), date)
 
 
-def _day_word(text: str, published: dt.date) -> Iterator[DateMention]:
+def _day_word(found: _Found, published: dt.date) -> Iterator[DateMention]:
     offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "last night": -1, "overnight": 0}
-    for m in _DAY_WORD.finditer(text):
+    for m in found[_DAY_WORD]:
         word = " ".join(m["word"].lower().split())
         shift = -2 if word.startswith("the day before") else offsets[word]
         yield DateMention(m.start(), m.end(), published + dt.timedelta(days=shift),
                           approximate=word in ("last night", "overnight"))
 
 
-def _this_last(text: str, published: dt.date) -> Iterator[DateMention]:
-    for m in _THIS_LAST.finditer(text):
+def _this_last(found: _Found, published: dt.date) -> Iterator[DateMention]:
+    for m in found[_THIS_LAST]:
         rel = " ".join(m["rel"].lower().split())
         unit = m["unit"].lower()
         if unit == "week":
@@ -269,8 +276,8 @@ def _this_last(text: str, published: dt.date) -> Iterator[DateMention]:
                 yield DateMention(m.start(), m.end(), first, "month", True)
 
 
-def _ago(text: str, published: dt.date) -> Iterator[DateMention]:
-    for m in _AGO.finditer(text):
+def _ago(found: _Found, published: dt.date) -> Iterator[DateMention]:
+    for m in found[_AGO]:
         word = " ".join(m["n"].lower().split())
         n = int(word) if word.isdigit() else _NUMBERS[word]
         vague = not word.isdigit() and word in ("a few", "few", "several", "a couple of")
@@ -283,8 +290,8 @@ def _ago(text: str, published: dt.date) -> Iterator[DateMention]:
             yield DateMention(m.start(), m.end(), add_months(published.replace(day=1), -n), "month", vague)
 
 
-def _recent(text: str, published: dt.date) -> Iterator[DateMention]:
-    for m in _RECENT.finditer(text):
+def _recent(found: _Found, published: dt.date) -> Iterator[DateMention]:
+    for m in found[_RECENT]:
         if m["unit"].lower() == "days":
             yield DateMention(m.start(), m.end(), published - dt.timedelta(days=2), "day", True)
         else:
@@ -292,7 +299,7 @@ def _recent(text: str, published: dt.date) -> Iterator[DateMention]:
                               "month", True)
 
 
-_RULES: tuple[Callable[[str, dt.date], Iterator[DateMention]], ...] = (
+_RULES: tuple[Callable[[_Found, dt.date], Iterator[DateMention]], ...] = (
     _iso, _day_month, _month_year, _standalone_month, _weekday, _day_word, _this_last, _ago, _recent,
 )
 

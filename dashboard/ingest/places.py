@@ -22,7 +22,7 @@ from dashboard.core.places import Gazetteer
 _MAX_WORDS = 4          # the longest gazetteer key has four words
 _MAX_TOKENS = 8         # ... and at most as many articles between them
 _TOKEN = re.compile(r"(?:[^\W\d_]|[\u064b-\u065f\u0670])+(?:['’ʼ‘`](?:[^\W\d_])+)*|\d+")
-_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_POSSESSIVE = frozenset(quote + s for quote in "'’" for s in "sSſ")   # ['’]s$, case-blind as in re
 _JOINERS = frozenset({" ", "-", "\u00a0", "\u2010", "\u2011"})
 _ARABIC_PROCLITICS = "وفبلك"
 
@@ -122,7 +122,7 @@ def _tokens(text: str) -> list[_Token]:
     out = []
     for m in _TOKEN.finditer(text):
         word, end = m.group(0), m.end()
-        if len(word) > 2 and _POSSESSIVE.search(word):
+        if len(word) > 2 and word[-2:] in _POSSESSIVE:
             word, end = word[:-2], end - 2
         key, article, arabic = _word_key(word)
         if key:
@@ -151,6 +151,10 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[Mention]:
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
+        tok = tokens[i]
+        if not (tok.article or tok.capitalised):    # a name starts with a capital or an article
+            i += 1
+            continue
         found = _match_at(text, tokens, i, index, mentions[-1] if mentions else None)
         if found is None:
             i += 1
@@ -317,10 +321,12 @@ _REFERENCE = re.compile(
 
 def is_reference(text: str, mention: Mention) -> bool:
     """"an hour's drive from Baghdad", "60 km south of Mosul": the place only locates another."""
+    if not mention.start or not text[mention.start - 1].isspace():
+        return False
     before = text[max(0, mention.start - 60):mention.start]
     # Only text ending in a space after "from", "of" or "the" can match: most mentions are ruled out
     # without trying the pattern at each of the 60 characters.
-    if not before[-1:].isspace() or not before.rstrip()[-4:].lower().endswith(("from", "of", "the")):
+    if not before.rstrip()[-4:].lower().endswith(("from", "of", "the")):
         return False
     return bool(_REFERENCE.search(before))
 

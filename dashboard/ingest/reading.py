@@ -22,12 +22,15 @@ from pathlib import Path
 
 from dashboard.ingest.markup import html_text
 
-MAX_BYTES = 1_000_000
-#: Characters of article text read for events, at most. Ingest is linear in the text, and the
-#: densest text (a place and an event word every 18 characters) takes about 3.5 s at this size on a
+_MB = 1_048_576
+#: Bytes of an article file, at most: 1 MB (1,048,576 bytes).
+MAX_BYTES = _MB
+#: Characters of article text read for events, at most: a 1 MB file of plain English text is read
+#: whole. Ingest is linear in the text, and the densest texts (a place and an event word every 18
+#: characters, three places and one cue in each sentence) take 4.2 to 4.9 s at this size on an idle
 #: two-core machine (``bench/bench_ingest.py``), so no article keeps the server for more than 5 s.
 #: A news article's text is under 100,000 characters.
-MAX_CHARS = 500_000
+MAX_CHARS = 1_048_576
 KINDS = ("txt", "html", "htm")
 
 
@@ -42,7 +45,7 @@ def read_article(data: bytes, name: str) -> str:
         shown = Path(name).suffix or "a file without an extension"
         raise ArticleError(f"{name}: only .txt and .html files can be read, not {shown}")
     if len(data) > MAX_BYTES:
-        raise ArticleError(f"{name}: {len(data) / 1e6:.1f} MB is over the {MAX_BYTES // 1_000_000} MB limit "
+        raise ArticleError(f"{name}: {len(data) / _MB:.1f} MB is over the {MAX_BYTES // _MB} MB limit "
                            "for an article")
     try:
         text = data.decode("utf-8-sig")
@@ -68,8 +71,8 @@ def check_length(text: str, name: str) -> str:
     >>> check_length("x" * (MAX_CHARS + 1), "a.txt")
     Traceback (most recent call last):
     ...
-    dashboard.ingest.reading.ArticleError: a.txt: 500,001 characters is over the 500,000-character limit for \
-an article's text
+    dashboard.ingest.reading.ArticleError: a.txt: 1,048,577 characters is over the 1,048,576-character limit \
+for an article's text
     """
     if len(text) > MAX_CHARS:
         raise ArticleError(f"{name}: {len(text):,} characters is over the {MAX_CHARS:,}-character limit "

@@ -36,6 +36,7 @@ class Words:
         spans = [m.span() for m in WORD.finditer(text)]
         self.starts = [start for start, _ in spans]
         self.ends = [end for _, end in spans]
+        self.strings = WORD.findall(text)     # the whole words, sliced once
         self._vocabularies: dict[frozenset[str], list[int]] = {}
 
     def _range(self, a: int, b: int) -> tuple[int, int]:
@@ -65,12 +66,22 @@ class Words:
     def first(self, a: int, b: int, n: int) -> list[str]:
         """The first ``n`` words of ``text[a:b]``."""
         i, j = self._range(a, b)
-        return [self._word(k, a, b) for k in range(i, min(j, i + n))]
+        return self._cut(i, min(j, i + n), a, b)
 
     def last(self, a: int, b: int, n: int) -> list[str]:
         """The last ``n`` words of ``text[a:b]``."""
         i, j = self._range(a, b)
-        return [self._word(k, a, b) for k in range(max(i, j - n), j)]
+        return self._cut(max(i, j - n), j, a, b)
+
+    def _cut(self, i: int, j: int, a: int, b: int) -> list[str]:
+        """Words ``i`` to ``j`` (overlapping ``[a, b)``), the end ones cut to it: only they can be."""
+        out = self.strings[i:j]
+        if out:
+            if self.starts[i] < a or self.ends[i] > b:
+                out[0] = self._word(i, a, b)
+            if self.ends[j - 1] > b:
+                out[-1] = self._word(j - 1, a, b)
+        return out
 
     def contains(self, a: int, b: int, vocabulary: frozenset[str]) -> bool:
         """Whether a word of ``text[a:b]`` is in ``vocabulary`` (lower case)."""
