@@ -193,7 +193,11 @@ def main() -> None:
         st.code("\n".join(problems), language=None)
         return
     init_state(model)
-    for warning in st.session_state.pop(Key.LINK_WARNINGS, []):
+    # Shown until the whole page is, then dropped (the first run, map alone, is followed by a full one).
+    warnings = st.session_state.get(Key.LINK_WARNINGS, [])
+    if st.session_state.get(Key.PAGE_FULL):
+        st.session_state.pop(Key.LINK_WARNINGS, None)
+    for warning in warnings:
         st.warning(warning)
     # The map goes out before the sidebar's widgets (their values are in the session already), so the
     # browser starts on it first; the sidebar's boxes are made here, in their order, and filled after.
@@ -201,8 +205,14 @@ def main() -> None:
     with search_area:
         place = searched_place(model)
     date_page(model, sources, place)
-    with controls_area:
-        controls(model)
+    if st.session_state.get(Key.PAGE_FULL):
+        with controls_area:
+            controls(model)
+
+
+def map_has_drawn(model: ControlModel) -> bool:
+    """Whether the map's engine has painted a date and reported it (it does once it first has)."""
+    return reported_date(st.session_state.get(Key.MAP), model.record.start, model.record.end) is not None
 
 
 @st.fragment
@@ -212,6 +222,12 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     A fragment: when the map reports a new date, only this part reruns, so the sidebar's widgets
     are neither rebuilt nor resent.
     """
+    # A session's first run sends the map alone: the sidebar's widgets, the chart, the tables and the
+    # events list, drawn by the browser at the same time, made the first map 0.4-0.7 s slower (measured
+    # with bench/bench_browser.py --warm). Once the map is drawn, the whole page follows in one run.
+    if not st.session_state.get(Key.PAGE_FULL) and map_has_drawn(model):
+        st.session_state[Key.PAGE_FULL] = True
+        st.rerun(scope="app")
     record = model.record
     date = st.session_state[Key.DATE]
     view = current_view(model, date)
@@ -242,8 +258,9 @@ def date_page(model: ControlModel, sources: tuple[str, str], place: Any) -> None
     with controls_box:
         share_and_download(model, view)
     st.caption(f"Control on {long_date(date)}. " + "; ".join(CREDITS) + ".")
-    change_rows = changes_for(*sources, view.compare, date)[1] if view.compare else []
-    below_map(model, sources, date, view, change_rows, place)
+    if st.session_state.get(Key.PAGE_FULL):
+        change_rows = changes_for(*sources, view.compare, date)[1] if view.compare else []
+        below_map(model, sources, date, view, change_rows, place)
 
 
 def share_and_download(model: ControlModel, view: View) -> None:

@@ -13,14 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import paths
+from tests.apptest import APP, drawn, open_app
 
-APP = str(paths.ROOT / "dashboard" / "app.py")
-
-
-def app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
+app = open_app
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +67,27 @@ def test_page_shows_the_map_with_the_whole_record(default_page, real_model):
     record = published(args)
     assert len(record["epochs"]) == len(real_model.epochs())
     assert record["start"] == real_model.record.start.isoformat()
+
+
+def test_the_first_run_sends_the_map_alone_and_the_page_follows_once_it_is_drawn():
+    """The sidebar, chart, tables and events list wait for the map's first report, so they do not
+    compete with it for the browser; a link's warning is shown on both runs."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(date="2016-07-15", zoom="99")
+    at.run()
+    assert not at.exception
+    assert map_component(at) and at.caption  # the map and its caption
+    assert not at.sidebar.multiselect and not at.table and not at.subheader
+    assert "Ignoring zoom=`99`" in at.warning[0].value
+    at.run()  # a rerun before the map has drawn (its opening report has no date) changes nothing
+    assert not at.sidebar.multiselect
+    drawn(at)
+    assert not at.exception
+    assert [m.label for m in at.sidebar.multiselect] == ["Layers", "Factions", "Event types"]
+    assert at.table and any(" events from " in h.value for h in at.subheader)
+    assert "Ignoring zoom=`99`" in at.warning[0].value
+    at.run()
+    assert not at.warning and at.sidebar.multiselect  # the warning was shown on the whole page once
 
 
 def test_the_share_and_download_controls_sit_above_the_map(default_page):

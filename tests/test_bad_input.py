@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard.core import paths
+from tests.apptest import open_app
 from tests.conftest import SYNTHETIC_EVENTS, SYNTHETIC_GEODATA
 
 APP = str(paths.ROOT / "dashboard" / "app.py")
@@ -292,10 +292,7 @@ def test_dollars_in_titles_names_and_summaries_are_drawn_as_written(cli, tmp_pat
 # ------------------------------------------------------------------ the app
 
 
-def run_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
+run_app = open_app
 
 
 @pytest.mark.parametrize("row", [r for r in EVENT_ROWS if r.id != "nested-too-deep"], ids=lambda r: r.id)

@@ -147,6 +147,9 @@ def test_default_date_draws_every_faction_holding_land(map_page):
     # The pages are named for what they hold, in the sidebar's navigation.
     nav = page.locator('[data-testid="stSidebarNav"] a')
     assert [nav.nth(i).inner_text().strip() for i in range(nav.count())] == ["Map", "Add article"]
+    # The rest of the page follows the drawn map by itself (the first run sends the map alone).
+    page.locator('[data-testid="stSidebar"]').get_by_text("Layers", exact=True).wait_for(timeout=30_000)
+    page.get_by_text("Area held, 2014–2019").wait_for(timeout=30_000)
 
 
 def test_slider_redraws_the_map_in_the_browser_and_the_page_follows(session):

@@ -30,3 +30,4 @@ class Key:
     PLACE_SHOWN = "place_shown"  # the searched place already zoomed to
     MAP_OPENING = "map_opening"  # the date the map's engine opened on (fixed for the session)
     GOTO_NONCE = "goto_nonce"  # counts the page's requests to move the map to its date
+    PAGE_FULL = "page_full"  # the map has reported once: the sidebar and what is below the map are shown

@@ -69,18 +69,18 @@ class TimeEngine(LiteralMacroElement):
   control.addTo(map);
   var report = {_selectedTags: [], options: {onSelectionComplete: null}};
   if (options.settle === "streamlit") window[{{ this.report_name | tojson }}] = report;
+  function tell(engine, day) {
+    var iso = engine.iso(day);
+    if (options.settle === "hash") {
+      try { history.replaceState(null, "", "#" + iso); } catch (err) { /* not allowed here */ }
+    } else if (report.options.onSelectionComplete) {
+      report.options.onSelectionComplete([{{ this.date_tag | tojson }} + iso]);
+    }
+  }
   function start(data) {
     var engine = new FrontlinesTime.TimeEngine(map, data, options);
     var player = new FrontlinesTime.Player(engine, control.getContainer(), {
-      settle_ms: options.settle_ms,
-      onSettle: function (day) {
-        var iso = engine.iso(day);
-        if (options.settle === "hash") {
-          try { history.replaceState(null, "", "#" + iso); } catch (err) { /* not allowed here */ }
-        } else if (report.options.onSelectionComplete) {
-          report.options.onSelectionComplete([{{ this.date_tag | tojson }} + iso]);
-        }
-      }
+      settle_ms: options.settle_ms, onSettle: function (day) { tell(engine, day); }
     });
     window.frontlinesEngine = engine;
     window.frontlinesPlayer = player;
@@ -92,6 +92,13 @@ class TimeEngine(LiteralMacroElement):
     var opening = engine.dayOf(asked ? asked[1] : options.opening);
     engine.show(isNaN(opening) ? engine.dayOf(options.opening) : opening);
     map.getContainer().setAttribute("data-engine", "ready");
+    if (options.settle === "streamlit") {
+      // The app shows the rest of its page once the map is painted (two frames after drawing): it
+      // waits for this first report, so the page does not compete with the map for the browser.
+      requestAnimationFrame(function () {
+        requestAnimationFrame(function () { if (!player.timer) tell(engine, engine.day); });
+      });
+    }
   }
   if (typeof source === "string") {
     fetch(source).then(function (r) { return r.json(); }).then(start);
