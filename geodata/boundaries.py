@@ -291,14 +291,49 @@ def check_countries(path: Path) -> dict[str, float]:
     }
 
 
+#: Syria's districts come from GeoNames' second-level division as WOF's gazetteer names it
+#: (``wof_admin2``): the OCHA files shared with the project stop at Syria's governorates.
+SYRIA_PLACES = Path("wof_gazetteer_syr_irq") / "places_syria.csv"
+
+
+@dataclass(frozen=True)
+class NamedDistrict:
+    """A Syrian district known by name only (no polygon): its code, name and governorate's pcode."""
+
+    pcode: str
+    name: str
+    parent: str
+
+
+def syria_districts(shared: Path) -> tuple[list[NamedDistrict], list[tuple[float, float, str]]]:
+    """Syria's districts (codes ``SYD01``... in the order of their names) and the WOF places that
+    name one, as (lon, lat, code), to give every other place its nearest named neighbour's district.
+
+    A district's governorate is the OCHA governorate most of its places lie in.
+    """
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    points = []
+    with (shared / SYRIA_PLACES).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = row["wof_admin2"].strip()
+            if name:
+                counts[name][row["adm1_pcode"]] += 1
+                points.append((float(row["lon"]), float(row["lat"]), name))
+    codes = {name: f"SYD{i:02d}" for i, name in enumerate(sorted(counts), start=1)}
+    districts = [NamedDistrict(codes[n], n, max(c, key=c.__getitem__)) for n, c in counts.items()]
+    return sorted(districts, key=lambda d: d.pcode), [(x, y, codes[n]) for x, y, n in points]
+
+
 def write_districts(shared: Path, out: Path) -> int:
-    """districts.csv: Iraq's districts (adm2) and sub-districts (adm3), with parent codes."""
+    """districts.csv: Iraq's districts (adm2) and sub-districts (adm3) and Syria's districts (named
+    by GeoNames, no Arabic), with parent codes."""
     rows = []
     for level, name in ((2, "irq_adm2.geojson"), (3, "irq_adm3.geojson")):
         rows += [
             (u.pcode, level, u.name, u.name_ar, u.parent)
             for u in read_units(shared / OCHA / name, level, "IQ")
         ]
+    rows += [(d.pcode, 2, d.name, "", d.parent) for d in syria_districts(shared)[0]]
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(("pcode", "level", "name", "name_ar", "parent"))

@@ -34,7 +34,7 @@ from dashboard.core.names import normalise, skeleton
 from dashboard.core.places import OPTIONAL_COLUMNS, PLACE_COLUMNS
 from dashboard.core.problems import Problem
 from dashboard.core.yamlfile import load_yaml_text
-from geodata.boundaries import ADM1, OCHA, read_units
+from geodata.boundaries import ADM1, OCHA, read_units, syria_districts
 from geodata.common import (
     FOCUS,
     PLACE_PRECISION,
@@ -468,7 +468,8 @@ def place_rows(rows: list[Row], countries: Path) -> tuple[list[Row], dict[str, A
 
 
 def assign_admin(rows: list[Row], shared: Path) -> None:
-    """Governorate (OCHA adm1 name), and for Iraq district and sub-district codes (adm2, adm3)."""
+    """Governorate (OCHA adm1 name); for Iraq district and sub-district codes (OCHA adm2, adm3); for
+    Syria the district of the nearest place GeoNames gives one (``syria_districts``)."""
     units = {c: read_units(shared / OCHA / ADM1[c], 1, c) for c in FOCUS}
     sub = read_units(shared / OCHA / "irq_adm3.geojson", 3, "IQ")
     for country in FOCUS:
@@ -479,6 +480,12 @@ def assign_admin(rows: list[Row], shared: Path) -> None:
         if country == "IQ":
             for r, unit in zip(mine, containing(sub, points), strict=True):
                 r.district, r.subdistrict = unit.parent, unit.pcode
+        else:
+            named = syria_districts(shared)[1]
+            tree = shapely.STRtree(shapely.points([(x, y) for x, y, _ in named]))
+            nearest = tree.query_nearest(points, all_matches=False)
+            for i, j in zip(*nearest.tolist(), strict=True):
+                mine[i].district = named[j][2]
 
 
 def containing(units: list, points: np.ndarray) -> list:

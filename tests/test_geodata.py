@@ -104,17 +104,22 @@ def test_resolving_a_name_takes_well_under_10_ms(gazetteer):
     assert (time.perf_counter() - started) / len(names) < 0.002
 
 
-def test_iraqi_places_have_district_codes_of_districts_csv(gazetteer):
+def test_every_place_has_a_district_of_districts_csv(gazetteer):
+    """Iraq: OCHA adm2 and adm3 codes. Syria: the districts GeoNames names (no sub-districts)."""
     with open(GEODATA / "districts.csv", encoding="utf-8", newline="") as handle:
         units = {row["pcode"]: row for row in csv.DictReader(handle)}
-    assert sum(u["level"] == "2" for u in units.values()) == 101
+    level2 = [u for u in units.values() if u["level"] == "2"]
+    assert sum(u["pcode"].startswith("IQ") for u in level2) == 101
+    assert 60 <= sum(u["pcode"].startswith("SYD") for u in level2) <= 65  # Syria has 65 districts
     for place in gazetteer:
+        assert units[place.district]["level"] == "2", place.id
         if place.country == "SY":
-            assert place.district == place.subdistrict == ""
+            assert place.subdistrict == "" and units[place.district]["parent"].startswith("SY"), place.id
         else:
             assert units[place.subdistrict]["parent"] == place.district, place.id
-            assert units[place.district]["level"] == "2"
     assert gazetteer["mosul"].district == "IQG15Q05"
+    district = {p: units[gazetteer[p].district]["name"] for p in ("kobani", "raqqa", "mayadin", "manbij")}
+    assert district == {"kobani": "Ain Al Arab", "raqqa": "Ar-Raqqa", "mayadin": "Al Mayadin", "manbij": "Menbij"}
 
 
 def test_rivers_lakes_and_the_syrian_desert():

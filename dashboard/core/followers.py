@@ -47,8 +47,8 @@ class FollowerRules:
     #: there is one within this much farther.  A fixed cost, not a factor: a village far from any
     #: town of its own bank still follows the nearest town, not one hundreds of km up its bank.
     crossing_km: float = 50.0
-    #: A leader in another district (a distance factor; Iraq: OCHA adm2) or another governorate where
-    #: districts are unknown: local forces and administration are organised by district.
+    #: A leader in another district (a distance factor; Iraq: OCHA adm2, Syria: GeoNames' districts):
+    #: local forces and administration are organised by district.
     district: float = 1.6
     #: A leader in another sub-district (Iraq: OCHA adm3).
     subdistrict: float = 1.2

@@ -52,7 +52,8 @@ class Place:
     governorate: str
     population: int = 0
     source: str = ""
-    #: OCHA district (adm2) and sub-district (adm3) codes where known (Iraq), else ``""``.
+    #: District and sub-district codes of ``districts.csv`` (Iraq: OCHA adm2 and adm3; Syria: a
+    #: district GeoNames names, no sub-district), ``""`` where unknown.
     district: str = ""
     subdistrict: str = ""
 
