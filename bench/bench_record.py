@@ -1,4 +1,5 @@
-"""The record in figures: places, changes of control per year, sources per change, the sourcing rules.
+"""The record in figures: places, changes of control per year, sources per change, the sourcing rules,
+and the towns it should name but does not (``dashboard.core.coverage``).
 
 Run: ``python bench/bench_record.py [events.yaml]``.  Prints figures; asserts nothing (the rules
 themselves are checked by ``python -m dashboard validate --strict``).
@@ -11,6 +12,7 @@ import sys
 from collections import Counter
 
 from dashboard.core import paths
+from dashboard.core.coverage import MIN_POPULATION, unrecorded_towns
 from dashboard.core.places import read_places
 from dashboard.core.sourcing import is_citable, outlets, sourcing_errors, sourcing_warnings
 from dashboard.core.validation import load_record
@@ -18,7 +20,8 @@ from dashboard.core.validation import load_record
 
 def main() -> None:
     path = sys.argv[1] if len(sys.argv) > 1 else paths.EVENTS
-    record, history = load_record(path, read_places(paths.GEODATA / "places.csv"))
+    gazetteer = read_places(paths.GEODATA / "places.csv")
+    record, history = load_record(path, gazetteer)
     changes = [e for e in record.events if e.change is not None]
     counted = [len(outlets(e.sources)) for e in changes]
     print(f"{path}")
@@ -37,6 +40,13 @@ def main() -> None:
           f"approximate: {sum(1 for e in changes if e.approximate)}")
     errors, warnings = sourcing_errors(record), sourcing_warnings(record)
     print(f"  sourcing rules: {len(errors)} error(s), {len(warnings)} warning(s)")
+    towns = unrecorded_towns(gazetteer.places.values(), history)
+    print(f"  towns of {MIN_POPULATION:,}+ people in districts IS held or attacked, without a history "
+          f"of their own: {len(towns)}")
+    for town in towns:
+        place = town.place
+        print(f"    {place.id} ({place.population:,}, {place.governorate}): nearest recorded {town.nearest}, "
+              f"{town.nearest_km} km")
 
 
 if __name__ == "__main__":

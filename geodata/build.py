@@ -6,7 +6,8 @@ deterministically from the same inputs:
 * ``countries.geojson``    Syria and Iraq from OCHA COD-AB adm0/adm1 (their overlap split down
                            the middle), and the neighbours from Natural Earth (``inputs/``).
 * ``governorates.geojson`` OCHA adm1 of both countries, simplified as one coverage.
-* ``districts.csv``        OCHA adm2 and adm3 of Iraq, GeoNames' districts of Syria: codes, names, parents.
+* ``districts.csv``        OCHA adm2 and adm3 of Iraq, GeoNames' districts of Syria: codes,
+                           names, parent codes.
 * ``rivers.geojson``       Natural Earth rivers, plus GSHHG tributaries it lacks (``inputs/``).
 * ``lakes.geojson``        Natural Earth lakes and reservoirs of the theatre.
 * ``regions.geojson``      Natural Earth's Syrian Desert and Mesopotamia, clipped.

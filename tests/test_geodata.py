@@ -119,7 +119,8 @@ def test_every_place_has_a_district_of_districts_csv(gazetteer):
             assert units[place.subdistrict]["parent"] == place.district, place.id
     assert gazetteer["mosul"].district == "IQG15Q05"
     district = {p: units[gazetteer[p].district]["name"] for p in ("kobani", "raqqa", "mayadin", "manbij")}
-    assert district == {"kobani": "Ain Al Arab", "raqqa": "Ar-Raqqa", "mayadin": "Al Mayadin", "manbij": "Menbij"}
+    assert district == {"kobani": "Ain Al Arab", "raqqa": "Ar-Raqqa", "mayadin": "Al Mayadin",
+                        "manbij": "Menbij"}
 
 
 def test_rivers_lakes_and_the_syrian_desert():
