@@ -40,13 +40,16 @@ def main() -> None:
           f"approximate: {sum(1 for e in changes if e.approximate)}")
     errors, warnings = sourcing_errors(record), sourcing_warnings(record)
     print(f"  sourcing rules: {len(errors)} error(s), {len(warnings)} warning(s)")
-    towns = unrecorded_towns(gazetteer.places.values(), history)
+    towns = unrecorded_towns(gazetteer.places.values(), history, excused={g.place for g in record.unrecorded})
     print(f"  towns of {MIN_POPULATION:,}+ people in districts IS held or attacked, without a history "
           f"of their own: {len(towns)}")
     for town in towns:
         place = town.place
         print(f"    {place.id} ({place.population:,}, {place.governorate}): nearest recorded {town.nearest}, "
               f"{town.nearest_km} km")
+    print(f"  left unrecorded on purpose (events.yaml's unrecorded list): {len(record.unrecorded)}")
+    for gap in record.unrecorded:
+        print(f"    {gap.place}: {gap.note[:90]}")
 
 
 if __name__ == "__main__":

@@ -61,3 +61,8 @@ def test_districts_besieged_or_contested_by_is_count_as_attacked():
 
 def test_a_district_is_never_touched_lists_nothing():
     assert ids(history(hub=[PlaceState(Control("syria"))], elsewhere=[PlaceState(Control("sdf"))])) == []
+
+
+def test_a_town_the_record_leaves_out_on_purpose_is_excused():
+    hist = history(hub=[PlaceState(Control("isis"))])
+    assert [t.place.id for t in unrecorded_towns(GAZETTEER, hist, excused={"town"})] == []

@@ -16,7 +16,7 @@ from dashboard.core.geography import outlines, project
 from dashboard.core.model import ModelParameters
 
 from . import synthetic
-from .conftest import SYNTHETIC_GEODATA
+from .conftest import SYNTHETIC_EVENTS, SYNTHETIC_GEODATA
 
 D = dt.date.fromisoformat
 
@@ -259,3 +259,27 @@ def test_a_leads_naming_an_unknown_place_or_district_is_refused_with_its_line(tm
     assert f"{events}:{line}: baseline ferrygate.leads.places: unknown place 'atlantis'" in found
     assert any(f"{events}:{line}: baseline ferrygate.leads.district: unknown district 'X9'" in p
                for p in problems)
+
+
+def test_the_record_can_leave_a_town_unrecorded_with_its_reason(tmp_path):
+    """``unrecorded:`` names towns the completeness rule asks for but no source dates: a place the
+    gazetteer lacks, or one with a history of its own, is refused with its line."""
+    from dashboard.core.places import read_places
+    from dashboard.core.validation import load_record, validate
+
+    gazetteer = read_places(SYNTHETIC_GEODATA / "places.csv")
+    text = SYNTHETIC_EVENTS.read_text(encoding="utf-8")
+    fine = tmp_path / "fine.yaml"
+    fine.write_text(text + "unrecorded:\n- {place: sandholm, note: No dated report of its fall.}\n",
+                    encoding="utf-8")
+    record, _ = load_record(fine, gazetteer)
+    assert [(g.place, g.note) for g in record.unrecorded] == [("sandholm", "No dated report of its fall.")]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text + "unrecorded:\n- {place: atlantis, note: x}\n- {place: ferrygate, note: y}\n"
+                   "- {place: sandholm}\n", encoding="utf-8")
+    at = len(text.splitlines()) + 1  # the line of "unrecorded:"
+    problems = [str(p) for p in validate(bad, gazetteer)]
+    assert any(p.startswith(f"{bad}:{at + 1}: unrecorded.place: unknown place 'atlantis'") for p in problems)
+    assert (f"{bad}:{at + 2}: unrecorded.place: ferrygate has a history in the record: it is not unrecorded"
+            in problems)
+    assert any(p.startswith(f"{bad}:{at + 3}: unrecorded[2].note") for p in problems), problems

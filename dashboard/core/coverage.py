@@ -25,7 +25,7 @@ Example (places as :class:`dashboard.core.places.Place`, the history of one IS-h
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from dashboard.core.control import ControlHistory
@@ -63,15 +63,17 @@ def is_districts(places: Iterable[Place], history: ControlHistory) -> set[tuple[
 
 
 def unrecorded_towns(places: Iterable[Place], history: ControlHistory, min_population: int = MIN_POPULATION,
-                     part_km: float = PART_KM) -> list[Town]:
-    """The towns of IS's districts that have no history of their own, largest first."""
+                     part_km: float = PART_KM, excused: Collection[str] = ()) -> list[Town]:
+    """The towns of IS's districts that have no history of their own, largest first; ``excused``:
+    ids the record leaves out on purpose (its ``unrecorded`` list, each with its reason)."""
     places = list(places)
-    recorded = [p for p in places if p.id in set(history.places)]
+    named = set(history.places)
+    recorded = [p for p in places if p.id in named]
     districts = is_districts(places, history)
     found = []
     for place in places:
         if (place.population < min_population or (place.country, place.district) not in districts
-                or place.id in set(history.places)):
+                or place.id in named or place.id in excused):
             continue
         km, nearest = min((distance_km(place, r), r.id) for r in recorded)
         if km > part_km:

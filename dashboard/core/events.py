@@ -111,6 +111,16 @@ class Leads:
 
 
 @dataclass(frozen=True)
+class Unrecorded:
+    """A town the record leaves to its neighbours on purpose, and why (``unrecorded:`` in events.yaml):
+    one the completeness rule (:mod:`dashboard.core.coverage`) asks for, but no source dates."""
+
+    place: str
+    note: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Holding:
     """Control of one place on the start date, with its sources."""
 
@@ -158,6 +168,7 @@ class EventRecord:
     end: dt.date
     baseline: tuple[Holding, ...]
     events: tuple[Event, ...] = field(default_factory=tuple)
+    unrecorded: tuple[Unrecorded, ...] = field(default_factory=tuple)
 
     @property
     def holders(self) -> tuple[str, ...]:
@@ -176,7 +187,7 @@ class EventRecord:
         return {**names, CONTESTED: CONTESTED, UNCLAIMED: UNCLAIMED}
 
 
-_TOP_KEYS = {"factions", "start", "end", "baseline", "events"}
+_TOP_KEYS = {"factions", "start", "end", "baseline", "events", "unrecorded"}
 #: An event's keys and a source's keys, in the order events.yaml writes them.
 EVENT_KEYS = ("id", "date", "date_precision", "approximate", "place", "type", "change",
               "besieged_by", "summary", "note", "sources")
@@ -345,7 +356,15 @@ def parse_events(doc: Any, path: str) -> tuple[EventRecord | None, list[Problem]
         r, item, where, factions)))
     events = tuple(_parse_list(r, top, "events", lambda item, where: _parse_event(
         r, item, where, factions, start, end)))
-    return EventRecord(path, factions, start, end, baseline, events), r.problems
+    unrecorded = tuple(_parse_list(r, top, "unrecorded", lambda item, where: _parse_unrecorded(
+        r, item, where))) if "unrecorded" in top else ()
+    return EventRecord(path, factions, start, end, baseline, events, unrecorded), r.problems
+
+
+def _parse_unrecorded(r: _Reader, item: LineDict, where: str) -> Unrecorded | None:
+    r.unknown_keys(item, {"place", "note"}, where)
+    place, note = r.text(item, "place", where), r.text(item, "note", where)
+    return Unrecorded(place, note, item.line) if place and note else None
 
 
 def _parse_list(r: _Reader, top: LineDict, key: str, parse: Any) -> list[Any]:

@@ -35,6 +35,12 @@ def check_record(record: EventRecord, gazetteer: Gazetteer) -> tuple[ControlHist
         seen.setdefault(event.id, event.line)
         _check_place(record.path, event.line_of("place"), f"event {event.id}.place", event.place, gazetteer,
                      problems)
+    recorded = {h.place for h in record.baseline} | {e.place for e in record.events}
+    for gap in record.unrecorded:
+        _check_place(record.path, gap.line, "unrecorded.place", gap.place, gazetteer, problems)
+        if gap.place in recorded:
+            problems.append(Problem(record.path, gap.line, "unrecorded.place",
+                                    f"{gap.place} has a history in the record: it is not unrecorded"))
     history, continuity = replay(record)
     return history, problems + continuity + sourcing_errors(record)
 

@@ -46,10 +46,13 @@ def view_downloads(model: ControlModel, view: View) -> list[Download]:
     """Static map (PNG, PDF), data (GeoJSON, KML, CSV) and a standalone page for ``view``."""
     stem = f"frontlines-{view.date.isoformat()}"
 
+    def frame() -> staticmap.Frame:
+        """What the user sees on screen, for the static map, the data and the timelapse alike."""
+        return staticmap.Frame.web_view(view.lat, view.lon, view.zoom, SCREEN_PX)
+
     def static(kind: str) -> Callable[[], bytes]:
         def make() -> bytes:
-            frame = staticmap.Frame.web_view(view.lat, view.lon, view.zoom, SCREEN_PX)
-            figure = staticmap.draw_map(model, view.date, frame=frame, compare=view.compare,
+            figure = staticmap.draw_map(model, view.date, frame=frame(), compare=view.compare,
                                         factions=view.factions)
             return staticmap.figure_bytes(figure, kind)
         return make
@@ -58,9 +61,7 @@ def view_downloads(model: ControlModel, view: View) -> list[Download]:
         def make() -> bytes:
             shown = features.select(features.date_features(model, view.date, view.window), view.factions,
                                     view.types)
-            # What the view shows: the same frame as the static map's.
-            shown = features.within(shown, staticmap.Frame.web_view(view.lat, view.lon, view.zoom,
-                                                                    SCREEN_PX).lonlat_outline())
+            shown = features.within(shown, frame().lonlat_outline())
             return formats.render(shown, fmt, model.record.colours).encode("utf-8")
         return make
 
@@ -75,9 +76,7 @@ def view_downloads(model: ControlModel, view: View) -> list[Download]:
     def film() -> bytes:
         from dashboard.outputs.timelapse import timelapse_bytes  # imageio: only when asked for
 
-        start, end = timelapse_range(model, view)
-        frame = staticmap.Frame.web_view(view.lat, view.lon, view.zoom, SCREEN_PX)
-        return timelapse_bytes(model, start, end, TIMELAPSE_STEP, frame=frame, factions=view.factions)
+        return timelapse_bytes(model, start, end, TIMELAPSE_STEP, frame=frame(), factions=view.factions)
 
     start, end = timelapse_range(model, view)
     films = [Download(f"Timelapse (MP4), {start} to {end}, a frame a week",
