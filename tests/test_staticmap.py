@@ -252,3 +252,16 @@ def test_bbox_frame_covers_the_box():
     box = shapely.box(frame.x0, frame.y0, frame.x1, frame.y1)
     assert box.contains(shapely.Point(*to_projected(42.5, 34.25)))
     assert 90 < frame.width_km < 95
+
+
+def test_a_long_faction_name_keeps_clear_of_its_numbers_in_the_change_table(synthetic_model):
+    """"Syrian government and allies" ran into "+21,143" when the number columns took 0.19 each."""
+    rows = (("Syrian government and allies", "+21,143", "−1,349", "+19,794"),)
+    figure = staticmap.draw_map(synthetic_model, DATE, tables=[staticmap.Table("Changes", ("", "a", "b", "c"),
+                                                                               rows)])
+    figure.canvas.draw()  # a table places its cells' text when drawn
+    renderer = figure.canvas.get_renderer()
+    (table,) = [t for ax in figure.axes for t in ax.tables]
+    texts = {col: table[1, col].get_text().get_window_extent(renderer) for col in range(4)}
+    for left, right in ((0, 1), (1, 2), (2, 3)):
+        assert texts[left].x1 < texts[right].x0, (left, right)

@@ -551,6 +551,9 @@ def change_table(model: ControlModel, shifts: list[Shift], since: dt.date) -> Ta
                  rows or (("no land changed hands", "", "", ""),))
 
 
+_NUMBER_WIDTH = 0.155
+
+
 def _draw_table(figure: Figure, table: Table, top: float, row_height: float) -> float:
     """Draw a panel table from ``top`` down; returns where it ends (figure fraction)."""
     figure.text(_PANEL_X, top, table.title, fontsize=9, fontweight="bold", va="top")
@@ -558,9 +561,11 @@ def _draw_table(figure: Figure, table: Table, top: float, row_height: float) -> 
     cell_top = top - 1.6 * row_height
     axes = figure.add_axes((_PANEL_X, cell_top - height, 0.99 - _PANEL_X, height))
     axes.set_axis_off()
-    first = 1 - 0.19 * (len(table.header) - 1)
+    # Numbers (at most "+123,456") fit in 0.155 of the panel; the names take the rest: "Syrian
+    # government and allies" ran into its numbers at 0.19.
+    first = 1 - _NUMBER_WIDTH * (len(table.header) - 1)
     cells = axes.table(cellText=[list(row) for row in table.rows], colLabels=list(table.header),
-                       colWidths=[first] + [0.19] * (len(table.header) - 1), cellLoc="right",
+                       colWidths=[first] + [_NUMBER_WIDTH] * (len(table.header) - 1), cellLoc="right",
                        edges="horizontal", bbox=(0, 0, 1, 1))
     cells.auto_set_font_size(False)
     cells.set_fontsize(7)
@@ -568,6 +573,7 @@ def _draw_table(figure: Figure, table: Table, top: float, row_height: float) -> 
         cell.set_edgecolor("#bdbdbd")
         if col == 0:
             cell.set_text_props(ha="left")
+            cell.PAD = 0.02  # matplotlib's 0.1 of a wide column left a long name no room
         if row == 0:
             cell.set_text_props(fontweight="bold")
     return cell_top - height
