@@ -35,7 +35,7 @@ from dashboard.web import mapview
 from dashboard.web.downloads import view_downloads
 from dashboard.web.elements import EngineCommand, TimeEngine
 from dashboard.web.event_list import event_markdown, list_heading
-from dashboard.web.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_link, reported_date
+from dashboard.web.links import LAYERS, WINDOWS, LinkLimits, View, quote, read_link, reported_date, same_view
 from dashboard.web.session_keys import Key
 
 DEFAULT_DATE = dt.date(2016, 7, 15)
@@ -333,11 +333,18 @@ def searched_place(model: ControlModel) -> Any:
 
 
 def remember_map_view(seen: Any) -> None:
-    """Keep the view the map reports (after the user pans or zooms) for the link."""
+    """Keep the view the map reports (after the user pans or zooms) for the link.
+
+    A report within a pixel of the kept view, at its zoom, is that view: Leaflet snaps a link's
+    centre to whole pixels, and the map reports once it has drawn, so the link would otherwise
+    move by a pixel's worth of degrees as it opens.
+    """
     if isinstance(seen, dict) and seen.get("center") and seen.get("zoom"):
         centre = seen["center"]
-        st.session_state[Key.MAP_SEEN] = (round(centre["lat"], 4), round(centre["lng"], 4),
-                                          round(float(seen["zoom"]), 2))
+        view = (round(centre["lat"], 4), round(centre["lng"], 4), round(float(seen["zoom"]), 2))
+        if not same_view(view, st.session_state[Key.MAP_SEEN]):
+            st.session_state[Key.MAP_SEEN] = view
+
 
 
 def publish(view: View) -> None:

@@ -220,3 +220,15 @@ def reported_date(value: object, start: dt.date, end: dt.date) -> dt.date | None
                 return None
             return date if start <= date <= end else None
     return None
+
+
+def same_view(a: tuple[float, float, float], b: tuple[float, float, float]) -> bool:
+    """Whether two (lat, lon, zoom) views differ by less than a screen pixel.
+
+    >>> same_view((36.0979, 42.9016, 8.0), (36.1, 42.9, 8.0))
+    True
+    >>> same_view((36.11, 42.9, 8.0), (36.1, 42.9, 8.0)), same_view((36.1, 42.9, 9.0), (36.1, 42.9, 8.0))
+    (False, False)
+    """
+    pixel = 360 / (256 * 2 ** a[2])  # degrees of longitude per pixel; a degree of latitude is longer
+    return a[2] == b[2] and abs(a[0] - b[0]) <= pixel and abs(a[1] - b[1]) <= pixel
