@@ -131,6 +131,18 @@ def test_event_after_the_last_one_is_appended(tmp_path, events, gazetteer):
     assert load_record(events, gazetteer)[0].events[-1].id == "baghuz-2019-03-30-other"
 
 
+def test_event_after_the_last_one_goes_before_the_unrecorded_list(tmp_path, events, gazetteer):
+    """The real record ends with its ``unrecorded`` list (and a comment): a new last event joins the
+    events, and the list stays whole."""
+    tail = "# Towns left unrecorded on purpose.\nunrecorded:\n- {place: tikrit, note: Not dated.}\n"
+    events.write_text(events.read_text(encoding="utf-8") + tail, encoding="utf-8")
+    last = candidate("baghuz-2019-03-30-other", "2019-03-30", "baghuz", "other", "Clearing went on.")
+    merge_candidates(write_candidates(tmp_path, last), events, gazetteer)
+    after = events.read_text(encoding="utf-8")
+    assert after.endswith(tail) and after.index("baghuz-2019-03-30-other") < after.index(tail)
+    assert load_record(events, gazetteer)[0].events[-1].id == "baghuz-2019-03-30-other"
+
+
 def test_file_without_final_newline(tmp_path, events, gazetteer):
     before = events.read_bytes().rstrip(b"\n")
     events.write_bytes(before)
@@ -374,7 +386,10 @@ def test_rendering_reproduces_every_existing_event():
     text = events.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
     items = load_yaml_text(text, str(events))["events"]
-    starts = [item.line - 1 for item in items] + [len(lines)]
+    # The events list ends at the next line back at column 0 that opens no event (the unrecorded list).
+    after = next((i for i in range(items[-1].line, len(lines)) if lines[i][:1] not in ("-", " ", "\n")),
+                 len(lines))
+    starts = [item.line - 1 for item in items] + [after]
     for item, start, end in zip(items, starts, starts[1:], strict=False):
         assert render_event(item) == "".join(lines[start:end]), item["id"]
 
