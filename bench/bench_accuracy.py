@@ -47,6 +47,28 @@ def is_parts(model: ControlModel, date: dt.date) -> tuple[float, float, int]:
     return total, (parts[0] / total if total else 0.0), sum(1 for p in parts if p > 100)
 
 
+#: The README's six map dates, where the age of the front towns' last reports is printed.
+README_DATES = ("2014-09-01", "2015-06-01", "2016-10-20", "2017-07-10", "2017-10-20", "2019-03-01")
+#: A front town: a recorded place with a recorded place of another holder this close.
+FRONT_KM = 30.0
+
+
+def report_ages(model: ControlModel, day: dt.date) -> tuple[int, int, int]:
+    """Front towns on ``day``, and how many have had no event for over one and over two years: what
+    an "old last report makes land inferred" rule would grey out."""
+    history, places = model.history, model.gazetteer
+    holder = {p: history.at(p, day).control.faction for p in history.places}
+    xy = {p: project(shapely.Point(places[p].lon, places[p].lat)) for p in holder}
+    last = {p: model.record.start for p in holder}
+    for event in model.record.events:
+        if event.date <= day and event.place in last:
+            last[event.place] = max(last[event.place], event.date)
+    front = [p for p in holder if any(holder[q] != holder[p] and xy[p].distance(xy[q]) < FRONT_KM * 1000
+                                      for q in holder if q != p)]
+    return (len(front), sum((day - last[p]).days > 365 for p in front),
+            sum((day - last[p]).days > 730 for p in front))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     defaults = TerritoryParameters()
@@ -101,6 +123,12 @@ def main() -> None:
         print(f"  {place_id:<22} {date}  expected {expected:<6} map {got:<10} "
               f"(follows {model.leader_of(place_id).id})")
     print(f"  right: {right} of {len(AUDIT_CASES)}")
+
+    print(f"\nFront towns (a town of another holder within {FRONT_KM:.0f} km) whose last event is old:")
+    for date in README_DATES:
+        front, year, two = report_ages(model, dt.date.fromisoformat(date))
+        print(f"  {date}  front towns {front:4}  over a year {year / front:4.0%}  "
+              f"over two years {two / front:4.0%}")
 
     keys = model.leader_keys(dt.date(2016, 7, 15))
     t0 = time.perf_counter()
