@@ -126,6 +126,22 @@ def test_the_base_map_fetches_published_layers_or_carries_them_inline():
     assert '"FeatureCollection"' in inline and '"FeatureCollection"' not in fetched
 
 
+def test_the_engine_preloads_its_record_from_the_pages_head_when_it_fetches_it(synthetic_model):
+    """The record's fetch starts as the map's head is read, beside the geography's, not after the map's
+    script has run (80 ms earlier in Chromium); an inline record is not fetched at all."""
+    from dashboard.web.elements import TimeEngine
+
+    url = "/app/static/generated/record-0123456789abcdef.json"
+    fetched = mapview.base_map(labels=[])
+    TimeEngine(url, "2016-07-15", settle="streamlit").add_to(fetched)
+    page = fetched.get_root().render()
+    link = f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">'
+    assert link in page and page.index(link) < page.index("<body>")
+    inline = mapview.base_map(labels=[])
+    TimeEngine(mapview.engine_data(synthetic_model), "2016-07-15").add_to(inline)
+    assert 'rel="preload"' not in inline.get_root().render()
+
+
 TEMPLATE = "{{ range(3) | list }} {% if true %}kept{% endif %} {# note #}"
 
 

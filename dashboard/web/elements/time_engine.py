@@ -41,6 +41,7 @@ class TimeEngine(LiteralMacroElement):
 
     _template = Template("""
 {% macro header(this, kwargs) %}
+{% if this.url %}<link rel="preload" href="{{ this.url }}" as="fetch" crossorigin="anonymous">{% endif %}
 <style>
 .fl-player {width: min(620px, 64vw);}
 .fl-player .fl-title {font-weight: 600; margin-bottom: 2px;}
