@@ -1,4 +1,4 @@
-"""Speed of the core: one date's snapshot warm and cold, export end to end, history.
+"""Speed of the core: name search, one date's snapshot warm and cold, export end to end, history.
 
 Run: ``python bench/bench_core.py``.  Prints figures; asserts nothing.
 """
@@ -6,6 +6,7 @@ Run: ``python bench/bench_core.py``.  Prints figures; asserts nothing.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import statistics
 import subprocess
 import sys
@@ -30,6 +31,13 @@ def main() -> None:
     print(f"load model (gazetteer, events, territory units): {1000 * (time.perf_counter() - t0):.0f} ms")
     epochs = model.epochs()
     print(f"places: {len(model.places)}, recorded: {len(model.history.places)}, epochs: {len(epochs)}")
+    gazetteer = model.gazetteer
+    names = [p.name for p in random.Random(5).sample(list(gazetteer), 500)]
+    gazetteer.resolve("Falujjahh")  # the looser indexes are built on the first miss
+    took = timed(lambda: [gazetteer.resolve(name) for name in names])
+    misspelt = timed(lambda: [gazetteer.suggest(name + "x") for name in names[:100]])
+    print(f"search: a place's name resolved in {1e6 * took / len(names):.0f} us (500 names); "
+          f"suggestions for a misspelt name in {1000 * misspelt / 100:.1f} ms")
 
     cold = [timed(lambda e=e: model.snapshot(e.valid_from)) for e in epochs[::5]]
     warm = [timed(lambda e=e: model.snapshot(e.valid_from)) for e in epochs[::5]]

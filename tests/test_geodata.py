@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import random
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -95,13 +94,12 @@ def test_search_finds_a_place_under_each_of_its_names(gazetteer):
     assert names > 1000
 
 
-def test_resolving_a_name_takes_well_under_10_ms(gazetteer):
-    names = [p.name for p in random.Random(5).sample(list(gazetteer), 500)]
-    gazetteer.resolve("Falujjahh")  # the looser index is built on the first miss
-    started = time.perf_counter()
-    for name in names:
-        gazetteer.resolve(name)
-    assert (time.perf_counter() - started) / len(names) < 0.002
+def test_every_sampled_name_resolves_to_a_place_of_that_name(gazetteer):
+    """(How fast: ``python bench/bench_core.py`` prints it.) Names are compared as search compares them."""
+    from dashboard.core.names import normalise
+
+    for place in random.Random(5).sample(list(gazetteer), 500):
+        assert normalise(place.name) in {normalise(n) for n in gazetteer.resolve(place.name).names}
 
 
 def test_every_place_has_a_district_of_districts_csv(gazetteer):
