@@ -1,6 +1,7 @@
 """How the map's areas compare with what others measured: IS area against IHS, contiguity, §3.3 areas.
 
-Run: ``python bench/bench_accuracy.py [--held KM] [--dominated KM] [--inferred KM] [--river KM]``.  Prints
+Run: ``python bench/bench_accuracy.py [--held KM] [--dominated KM] [--inferred KM] [--river KM]
+[--stale-days N] [--report-km KM]``.  Prints
 figures; asserts nothing (tests assert behaviour, not calibration).  The parameters default to the
 model's own (``dashboard.core.territory.TerritoryParameters``); giving them tries another set.
 """
@@ -17,6 +18,7 @@ from dashboard.core import paths
 from dashboard.core.geography import project
 from dashboard.core.model import ControlModel, ModelParameters
 from dashboard.core.places import read_places
+from dashboard.core.reports import ReportRules
 from dashboard.core.territory import TerritoryParameters
 from dashboard.core.validation import load_record
 
@@ -47,26 +49,19 @@ def is_parts(model: ControlModel, date: dt.date) -> tuple[float, float, int]:
     return total, (parts[0] / total if total else 0.0), sum(1 for p in parts if p > 100)
 
 
-#: The README's six map dates, where the age of the front towns' last reports is printed.
+#: The README's six map dates, where the land inferred for old news is printed.
 README_DATES = ("2014-09-01", "2015-06-01", "2016-10-20", "2017-07-10", "2017-10-20", "2019-03-01")
-#: A front town: a recorded place with a recorded place of another holder this close.
-FRONT_KM = 30.0
 
 
-def report_ages(model: ControlModel, day: dt.date) -> tuple[int, int, int]:
-    """Front towns on ``day``, and how many have had no event for over one and over two years: what
-    an "old last report makes land inferred" rule would grey out."""
-    history, places = model.history, model.gazetteer
-    holder = {p: history.at(p, day).control.faction for p in history.places}
-    xy = {p: project(shapely.Point(places[p].lon, places[p].lat)) for p in holder}
-    last = {p: model.record.start for p in holder}
-    for event in model.record.events:
-        if event.date <= day and event.place in last:
-            last[event.place] = max(last[event.place], event.date)
-    front = [p for p in holder if any(holder[q] != holder[p] and xy[p].distance(xy[q]) < FRONT_KM * 1000
-                                      for q in holder if q != p)]
-    return (len(front), sum((day - last[p]).days > 365 for p in front),
-            sum((day - last[p]).days > 730 for p in front))
+def old_news(model: ControlModel, day: dt.date) -> tuple[list[str], float, float]:
+    """Towns stale on ``day`` (their last report is old, dashboard.core.reports), the km² of reported
+    land they turn inferred, and the km² of reported land in all."""
+    stale = model.stale_leaders(day)
+    territory = model.territory
+    held = [(leader, km2) for (leader, tier), km2 in zip(territory.units, territory.unit_km2, strict=True)
+            if tier == "held"]
+    return (sorted(model.places[i].id for i in stale), sum(km2 for leader, km2 in held if leader in stale),
+            sum(km2 for _, km2 in held))
 
 
 def main() -> None:
@@ -76,9 +71,11 @@ def main() -> None:
     parser.add_argument("--dominated", type=float, default=defaults.dominated_km)
     parser.add_argument("--inferred", type=float, default=defaults.inferred_km)
     parser.add_argument("--river", type=float, default=defaults.river_km)
+    parser.add_argument("--stale-days", type=int, default=ReportRules().stale_days)
+    parser.add_argument("--report-km", type=float, default=ReportRules().report_km)
     args = parser.parse_args()
     territory = TerritoryParameters(args.held, args.dominated, args.inferred, args.river)
-    params = ModelParameters(territory=territory)
+    params = ModelParameters(territory=territory, reports=ReportRules(args.stale_days, args.report_km))
     t0 = time.perf_counter()
     gazetteer = read_places(paths.GEODATA / "places.csv")
     record, history = load_record(paths.EVENTS, gazetteer)
@@ -124,11 +121,14 @@ def main() -> None:
               f"(follows {model.leader_of(place_id).id})")
     print(f"  right: {right} of {len(AUDIT_CASES)}")
 
-    print(f"\nFront towns (a town of another holder within {FRONT_KM:.0f} km) whose last event is old:")
+    print(f"\nOld news: towns on an IS front with nothing reported within {args.report_km:.0f} km for "
+          f"{args.stale_days} days, and the reported land they turn inferred:")
     for date in README_DATES:
-        front, year, two = report_ages(model, dt.date.fromisoformat(date))
-        print(f"  {date}  front towns {front:4}  over a year {year / front:4.0%}  "
-              f"over two years {two / front:4.0%}")
+        towns, stale_km2, held_km2 = old_news(model, dt.date.fromisoformat(date))
+        names = ", ".join(towns[:6]) + (", ..." if len(towns) > 6 else "")
+        share = stale_km2 / held_km2
+        print(f"  {date}  {len(towns):3} towns  {stale_km2:8,.0f} km² ({share:4.1%} of reported land) "
+              f" {names}")
 
     keys = model.leader_keys(dt.date(2016, 7, 15))
     t0 = time.perf_counter()

@@ -47,7 +47,7 @@ def main() -> None:
     model = ControlModel.load()
     print(f"model load: {time.perf_counter() - started:.1f} s (not counted below)")
     dates = frame_dates(model, START, END, EVERY)
-    epochs = len({model.history.epoch(d) for d in dates})
+    epochs = len({model.epoch_index(d) for d in dates})
     print(f"{START} .. {END} every {EVERY}: {len(dates)} frames, {epochs} distinct states, "
           f"{SIZE_PX[0]}x{SIZE_PX[1]}")
     for kind in ("mp4", "gif"):

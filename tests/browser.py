@@ -396,6 +396,15 @@ class MapPage:
         """Wait until the page's link says ``date`` (the page follows the map once its date rests)."""
         self.page.wait_for_function(f"() => location.search.includes('date={date}')", timeout=timeout)
 
+    def wait_for_full_page(self, timeout: float = 30_000) -> None:
+        """Wait until the rest of the page has followed the drawn map (a session's first run sends the
+        map alone): the sidebar's widgets and the area chart are shown, then the app is idle."""
+        sidebar = self.page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Layers", exact=True).wait_for(timeout=timeout)
+        self.page.get_by_text("Area held, 2014–2019").wait_for(timeout=timeout)
+        if self.traffic is not None:
+            self.wait_idle()
+
     def arm_watch(self) -> None:
         """Call before an input; then ``watch_result`` gives the input -> painted map time (ms)."""
         current = self.state()

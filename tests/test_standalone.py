@@ -282,6 +282,23 @@ def test_an_opening_date_outside_the_range_is_refused(model):
 
 
 @pytest.mark.browser
+def test_an_area_tooltip_says_how_sure_the_map_is(chromium, page_2016, tmp_path):
+    """Hovering land drawn lighter says why: old news (a stale town's held land), distance or sparse land."""
+    page, _, _ = open_text(chromium, tmp_path / "map.html", page_2016)
+    data = page_data(page_2016)
+    day = (dt.date(2016, 10, 20) - START).days
+    state = decode(data, day)
+    stale = [i for i, (tier, drawn) in enumerate(zip(data["units"]["tier"], state.tiers, strict=True))
+             if data["tiers"][tier] == "held" and data["tiers"][drawn] == "inferred"]
+    held = [i for i, drawn in enumerate(state.tiers) if data["tiers"][drawn] == "held"]
+    assert stale and held  # the real record has quiet IS fronts in October 2016 (README)
+    tips = page.evaluate("""([day, units]) => { const e = window.frontlinesEngine; e.show(day);
+                            return units.map(i => e._areaTip(i)); }""", [day, [stale[0], held[0]]])
+    assert tips[0].endswith("\u00b7 " + html.escape(palette.TIER_LABELS["inferred"])), tips[0]
+    assert "\u00b7" not in tips[1] and tips[1].endswith("km\u00b2"), tips[1]
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("whole", [False, True], ids=["synthetic world", "real 2016"])
 def test_the_browser_draws_what_the_core_decodes(chromium, synthetic_model, page_2016, whole, tmp_path):
     """The engine's rules (time_engine.js) against the core's (timeline.decode), on every epoch's
@@ -299,6 +316,7 @@ def test_the_browser_draws_what_the_core_decodes(chromium, synthetic_model, page
         core = decode(data, day)
         assert js["epoch"] == core.epoch and js["fronts"] == list(core.fronts), day
         assert [keys[k] for k in js["units"]] == list(core.units), day
+        assert js["tiers"] == list(core.tiers), day
         assert [None if k is None else keys[k] for k in js["pockets"]] == list(core.pockets), day
         assert [tuple(o) for o in js["outlines"]] == list(core.outlines), day
     # The pocket rule on every kind of neighbour, some of which no record may happen to show.

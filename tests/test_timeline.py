@@ -18,15 +18,23 @@ from dashboard.core.events import CONTESTED, UNCLAIMED
 from dashboard.core.timeline import DECIMALS, decode, timeline
 
 
-def decoded_km2(data: dict, day: int) -> dict[str, float]:
-    """km² per faction on ``day`` from the decoded state and the units' and pockets' km²."""
+def decoded_km2(data: dict, day: int) -> dict[tuple[str, str], float]:
+    """km² per faction and drawn tier on ``day`` from the decoded state and the units' and pockets' km²."""
     state = decode(data, day)
-    totals: dict[str, float] = defaultdict(float)
-    for key, km2 in zip(state.units, data["units"]["km2"], strict=True):
-        totals[key[0]] += km2
+    totals: dict[tuple[str, str], float] = defaultdict(float)
+    for key, tier, km2 in zip(state.units, state.tiers, data["units"]["km2"], strict=True):
+        totals[key[0], data["tiers"][tier]] += km2
     for key, km2 in zip(state.pockets, data["pockets"]["km2"], strict=True):
-        totals[key[0] if key else UNCLAIMED] += km2
+        totals[key[0] if key else UNCLAIMED, "dominated"] += km2
     return dict(totals)
+
+
+def snapshot_km2(snapshot) -> dict[tuple[str, str], float]:
+    """km² per faction and tier of a model snapshot's areas."""
+    totals: dict[tuple[str, str], float] = defaultdict(float)
+    for area in snapshot.areas:
+        totals[area.faction, area.tier] += area.geometry.area / 1e6
+    return {key: km2 for key, km2 in totals.items() if km2 > 0.01}
 
 
 def assert_decodes_to_the_model(model, data: dict, start: dt.date) -> None:
@@ -36,11 +44,11 @@ def assert_decodes_to_the_model(model, data: dict, start: dt.date) -> None:
         day = (epoch.valid_from - start).days
         state = decode(data, day)
         snapshot = model.snapshot(epoch.valid_from)
-        expected = {f: km2 for f, km2 in snapshot.area_by_faction().items() if km2 > 0.01}
-        got = decoded_km2(data, day)
+        expected = snapshot_km2(snapshot)
+        got = {key: km2 for key, km2 in decoded_km2(data, day).items() if km2 > 0.01}
         assert got.keys() == expected.keys(), epoch.valid_from
-        for faction, km2 in expected.items():
-            assert got[faction] == pytest.approx(km2, rel=1e-3, abs=1.0), (epoch.valid_from, faction)
+        for key, km2 in expected.items():
+            assert got[key] == pytest.approx(km2, rel=1e-3, abs=1.0), (epoch.valid_from, key)
         fronts = {tuple(sorted((state.keys[a][0], state.keys[b][0])))
                   for a, b in (zip(data["edges"]["a"], data["edges"]["b"], strict=True))}
         sides = {tuple(sorted((state.keys[data["edges"]["a"][i]][0], state.keys[data["edges"]["b"][i]][0])))

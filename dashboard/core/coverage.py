@@ -29,9 +29,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from dashboard.core.control import ControlHistory
+from dashboard.core.events import IS
 from dashboard.core.places import Place
 
-IS = "isis"
 #: The issue's threshold: a town of 10,000 people or more.
 MIN_POPULATION = 10_000
 #: A gazetteer place this close to a recorded place is one of its quarters (New Mosul, 1.5 km from

@@ -40,6 +40,8 @@ from typing import Any, NamedTuple
 from dashboard.core.problems import Problem, shown
 from dashboard.core.yamlfile import LineDict
 
+#: The Islamic State: the side whose war the record follows.
+IS = "isis"
 CONTESTED = "contested"
 UNCLAIMED = "unclaimed"
 #: Colours of the two pseudo-factions; faction colours come from the record (see EventRecord.colours).

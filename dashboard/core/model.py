@@ -36,6 +36,7 @@ from dashboard.core.events import Event, EventRecord
 from dashboard.core.followers import FollowerRules
 from dashboard.core.geography import main_rivers, outlines, sparse_places, to_projected
 from dashboard.core.places import Gazetteer, Place, read_places
+from dashboard.core.reports import ReportAges, ReportRules
 from dashboard.core.territory import TerritoryParameters
 from dashboard.core.territory_cache import cached_follow, cached_territory
 from dashboard.core.validation import load_record
@@ -47,6 +48,7 @@ class ModelParameters:
 
     territory: TerritoryParameters = field(default_factory=TerritoryParameters)
     followers: FollowerRules = field(default_factory=FollowerRules)
+    reports: ReportRules = field(default_factory=ReportRules)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,29 @@ class ControlModel:
                                           self.leader_km, outlines(geodata), params.territory, self.sparse)
         self._snapshots: dict[int, Snapshot] = {}
         self._event_dates = sorted({e.date for e in self.record.events})
+        self.reports = ReportAges(history, {p: tuple(self.xy[self._index[p]]) for p in self.recorded_places},
+                                  self._report_dates(), params.reports)
+        #: First day of each distinct map: a change of control, or a town going stale or fresh again.
+        self.epoch_dates, self._stale = self._epochs()
+
+    def _report_dates(self) -> dict[str, list[dt.date]]:
+        out: dict[str, list[dt.date]] = {}
+        for event in self.record.events:
+            out.setdefault(event.place, []).append(event.date)
+        return out
+
+    def _epochs(self) -> tuple[list[dt.date], list[frozenset[int]]]:
+        """The days the map changes on, and the leaders (by index) that are stale from each."""
+        dates, stale = [], []
+        changes = set(self.history.change_dates)
+        candidates = sorted(changes | {d for d in self.reports.dates()
+                                       if self.record.start < d <= self.record.end})
+        for date, ids in zip(candidates, self.reports.stale_on(candidates), strict=True):
+            now = frozenset(self._index[p] for p in ids)
+            if date in changes or now != stale[-1]:
+                dates.append(date)
+                stale.append(now)
+        return dates, stale
 
     @classmethod
     def load(cls, events: Path | str = paths.EVENTS, geodata: Path = paths.GEODATA,
@@ -124,10 +149,14 @@ class ControlModel:
         """The anchor whose control a place follows (the place itself for an anchor)."""
         return self.places[self.leaders[self._index[place_id]]]
 
+    def epoch_index(self, date: dt.date) -> int:
+        """Number of the distinct map in force on ``date``; equal numbers, equal maps."""
+        return max(bisect.bisect_right(self.epoch_dates, date) - 1, 0)
+
     def epoch(self, date: dt.date) -> Epoch:
         """The distinct state in force on ``date``."""
-        n = self.history.epoch(date)
-        dates = self.history.change_dates
+        n = self.epoch_index(date)
+        dates = self.epoch_dates
         end = dates[n + 1] if n + 1 < len(dates) else self.record.end + dt.timedelta(days=1)
         return Epoch(n, dates[n], end)
 
@@ -136,9 +165,9 @@ class ControlModel:
         start = start or self.record.start
         end = end or self.record.end
         out = []
-        first = self.history.epoch(start)
-        for n in range(first, self.history.epoch(end) + 1):
-            e = self.epoch(self.history.change_dates[n])
+        first = self.epoch_index(start)
+        for n in range(first, self.epoch_index(end) + 1):
+            e = self.epoch(self.epoch_dates[n])
             out.append(Epoch(n, max(e.valid_from, start), min(e.valid_to, end + dt.timedelta(days=1))))
         return out
 
@@ -155,15 +184,20 @@ class ControlModel:
             out[i] = (state.control.faction, state.control.parties, state.besieged_by)
         return out
 
+    def stale_leaders(self, date: dt.date) -> frozenset[int]:
+        """Leaders (by index) whose reported land is inferred on ``date``: their last report is old
+        (:mod:`dashboard.core.reports`)."""
+        return self._stale[self.epoch_index(date)]
+
     def state_of(self, place_id: str, date: dt.date) -> PlaceState:
         """State of one place (any id in the gazetteer) on ``date``."""
         return self.history.at(self.leader_of(place_id).id, date)
 
     def snapshot(self, date: dt.date) -> Snapshot:
         """Areas and front lines on ``date`` (computed once per epoch)."""
-        n = self.history.epoch(date)
+        n = self.epoch_index(date)
         if n not in self._snapshots:
-            self._snapshots[n] = self.territory.snapshot(self.leader_keys(date))
+            self._snapshots[n] = self.territory.snapshot(self.leader_keys(date), self._stale[n])
         return self._snapshots[n]
 
     def area_by_faction(self, date: dt.date) -> dict[str, float]:

@@ -15,13 +15,15 @@ from __future__ import annotations
 FRONT_COLOUR = "#000000"
 UNKNOWN_COLOUR = "#bdbdbd"
 #: Opacity of control areas over the land colour: reported land, then lighter for what the model
-#: infers (land followed from a distant town) and lightest for sparse land a faction dominates.
+#: infers (land followed from a distant town, or around a front town with no news for a year) and
+#: lightest for sparse land a faction dominates.
 AREA_OPACITY = 0.5
 TIER_OPACITY = {"held": AREA_OPACITY, "inferred": 0.35, "dominated": 0.2}
 
 
 #: What each tier means, for legends.
-TIER_LABELS = {"held": "reported (around recorded towns)", "inferred": "inferred (far from a recorded town)",
+TIER_LABELS = {"held": "reported (around recorded towns)",
+               "inferred": "inferred (distant town or old news)",
                "dominated": "dominated (sparse land)"}
 
 

@@ -31,7 +31,7 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -238,15 +238,16 @@ class Territory:
                     out.append((ids[a], ids[b], line))
         return out
 
-    def snapshot(self, keys: Mapping[int, CellKey]) -> Snapshot:
+    def snapshot(self, keys: Mapping[int, CellKey], stale: Collection[int] = ()) -> Snapshot:
         """Areas (by holder and tier; contested land with its parties, besieged with its besieger), fronts.
 
-        ``keys``: the state of each leader, (faction, contested parties, besieger or ``None``).
+        ``keys``: the state of each leader, (faction, contested parties, besieger or ``None``);
+        ``stale``: leaders whose last report is old, whose held land is drawn as inferred.
         """
         # Parts by index: units 0..n-1, then pockets n.. (so that a group's union can be looked up).
         groups: dict[tuple[CellKey, str], list[int]] = defaultdict(list)
         for i, (leader, tier) in enumerate(self.units):
-            groups[(keys[leader], tier)].append(i)
+            groups[(keys[leader], drawn_tier(tier, leader in stale))].append(i)
         unclaimed = []
         for j, neighbours in enumerate(self.pocket_neighbours):
             owner = self.pocket_owner(neighbours, keys)
@@ -317,6 +318,15 @@ class Territory:
                 sides[tuple(sorted((fa, fb)))].append(line)
         return tuple(FrontLine(pair, shapely.line_merge(shapely.union_all(lines)))
                      for pair, lines in sorted(sides.items()))
+
+
+def drawn_tier(tier: str, stale: bool) -> str:
+    """The tier a unit is drawn in: a stale leader's held land is inferred.
+
+    >>> drawn_tier("held", True), drawn_tier("dominated", True), drawn_tier("held", False)
+    ('inferred', 'dominated', 'held')
+    """
+    return "inferred" if stale and tier == "held" else tier
 
 
 def _areal(geometry: BaseGeometry) -> BaseGeometry:

@@ -5,7 +5,8 @@ place does.  So a map that can show any date needs every unit's and pocket's out
 shared edges between leaders once, and per epoch only the leaders whose state changed.  Everything
 a date shows follows from that in a few lines, the same rules as :meth:`Territory.snapshot`:
 
-- a unit takes its leader's state (faction, contested parties, besieger) and keeps its tier;
+- a unit takes its leader's state (faction, contested parties, besieger) and keeps its tier, except
+  that a stale leader's held land is inferred (its last report is old, :mod:`dashboard.core.reports`);
 - a pocket is dominated by the one uncontested, unbesieged holder of every leader around it
   (:meth:`Territory.pocket_owner`), and is unclaimed otherwise;
 - a shared edge is a front line when its two leaders' factions differ.
@@ -46,7 +47,7 @@ from dashboard.core.areas import CellKey
 from dashboard.core.events import CONTESTED
 from dashboard.core.geography import unproject
 from dashboard.core.model import ControlModel
-from dashboard.core.territory import TIERS, Territory
+from dashboard.core.territory import TIERS, Territory, drawn_tier
 
 #: Screen tolerance (m) of unit and pocket outlines: 2 km is under a pixel at the zoom that shows
 #: both countries, and halves the shapes against 1 km (``bench/bench_timeline_format.py``).
@@ -62,13 +63,15 @@ class DayState:
     """What the map shows on one day, by index into a :func:`timeline`'s tables.
 
     ``keys``: each leader's (faction, parties, besieger); ``units``/``pockets``: the state drawn on
-    each (a pocket's is ``None`` when unclaimed); ``fronts``: indices of the edges that are front
-    lines; ``outlines``: indices of the besieged or contested outlines drawn.
+    each (a pocket's is ``None`` when unclaimed); ``tiers``: the tier each unit is drawn in (index
+    into ``TIERS``); ``fronts``: indices of the edges that are front lines; ``outlines``: indices of
+    the besieged or contested outlines drawn.
     """
 
     epoch: int
     keys: tuple[CellKey, ...]
     units: tuple[CellKey, ...]
+    tiers: tuple[int, ...]
     pockets: tuple[CellKey | None, ...]
     fronts: tuple[int, ...]
     outlines: tuple[tuple[int, int], ...]
@@ -82,8 +85,8 @@ def timeline(model: ControlModel, start: dt.date | None = None, end: dt.date | N
     (distinct leader states), ``units`` (leader slot, tier index into ``tiers``, km²), ``pockets``
     (neighbouring leader slots, km²), ``shapes`` (units then pockets), ``edges`` (two leader slots
     and a line), ``outlines`` (lines), ``places`` (recorded places: id, name, lon, lat, leader slot),
-    ``epochs`` (first ``day``, the leader slots whose key changed as [slot, key], and the outlines
-    drawn as [outline, key]).
+    ``epochs`` (first ``day``, the leader slots whose key changed as [slot, key], the outlines
+    drawn as [outline, key], and the ``stale`` leader slots, whose held land is drawn inferred).
     """
     record = model.record
     start, end = start or record.start, end or record.end
@@ -107,7 +110,9 @@ def timeline(model: ControlModel, start: dt.date | None = None, end: dt.date | N
                 outline_index[parts] = len(outline_shapes)
                 outline_shapes.append(_outline(shapes, parts))
             drawn.append([outline_index[parts], key_index[key]])
-        epochs.append({"day": (epoch.valid_from - start).days, "set": changed, "outlines": drawn})
+        stale = sorted(slot_of[leader] for leader in model.stale_leaders(epoch.valid_from))
+        epochs.append({"day": (epoch.valid_from - start).days, "set": changed, "outlines": drawn,
+                       "stale": stale})
         previous = state
     recorded = sorted(model.recorded_places)
     return {
@@ -137,11 +142,11 @@ def decode(data: dict[str, Any], day: int) -> DayState:
     ...         "units": {"leader": [0, 1], "tier": [0, 0], "km2": [1, 1]},
     ...         "pockets": {"neighbours": [[0, 1], [1]], "km2": [1, 1]},
     ...         "edges": {"a": [0], "b": [1]},
-    ...         "epochs": [{"day": 0, "set": [[0, 0], [1, 0]], "outlines": []},
-    ...                    {"day": 5, "set": [[1, 1]], "outlines": []}]}
+    ...         "epochs": [{"day": 0, "set": [[0, 0], [1, 0]], "outlines": [], "stale": []},
+    ...                    {"day": 5, "set": [[1, 1]], "outlines": [], "stale": [0]}]}
     >>> state = decode(data, 7)
-    >>> state.pockets, state.fronts
-    ((None, ('iraq', (), None)), (0,))
+    >>> state.pockets, state.fronts, state.tiers
+    ((None, ('iraq', (), None)), (0,), (1, 0))
     """
     epochs = data["epochs"]
     last = max(0, bisect_right([e["day"] for e in epochs], day) - 1)
@@ -152,11 +157,15 @@ def decode(data: dict[str, Any], day: int) -> DayState:
     table = [(f, tuple(parties), besieger) for f, parties, besieger in data["keys"]]
     keys = tuple(table[k] for k in slots)
     units = tuple(keys[slot] for slot in data["units"]["leader"])
+    stale = set(epochs[last]["stale"])
+    tiers = tuple(TIERS.index(drawn_tier(TIERS[tier], slot in stale))
+                  for slot, tier in zip(data["units"]["leader"], data["units"]["tier"], strict=True))
     pockets = tuple(pocket_owner(ns, keys) for ns in data["pockets"]["neighbours"])
     edges = data["edges"]
     fronts = tuple(i for i, (a, b) in enumerate(zip(edges["a"], edges["b"], strict=True))
                    if keys[a][0] != keys[b][0])
-    return DayState(last, keys, units, pockets, fronts, tuple((o, k) for o, k in epochs[last]["outlines"]))
+    outlines = tuple((o, k) for o, k in epochs[last]["outlines"])
+    return DayState(last, keys, units, tiers, pockets, fronts, outlines)
 
 
 def pocket_owner(neighbours: list[int], keys: tuple[CellKey, ...] | list[CellKey]) -> CellKey | None:

@@ -159,8 +159,8 @@ class TimelapseFrames:
 
     def key(self, i: int) -> tuple[int, int]:
         """What frame ``i`` shows: its state (epoch) and the state of the frame before it."""
-        epoch = self.model.history.epoch(self.dates[i])
-        return epoch, self.model.history.epoch(self.dates[i - 1]) if i else epoch
+        epoch = self.model.epoch_index(self.dates[i])
+        return epoch, self.model.epoch_index(self.dates[i - 1]) if i else epoch
 
     def image(self, i: int) -> np.ndarray:
         """Frame ``i`` as an RGB array (height, width, 3)."""
@@ -187,7 +187,7 @@ class TimelapseFrames:
         for artist in [*ax.collections, *ax.patches, *ax.lines]:
             artist.remove()
         staticmap._draw_areas(ax, self.model, date, self.frame, self.factions)
-        if self.model.history.epoch(previous) != self.model.history.epoch(date):
+        if self.model.epoch_index(previous) != self.model.epoch_index(date):
             staticmap._draw_changes(ax, self.model, previous, date, self.factions)
         staticmap._draw_places(ax, self.model, date, self.factions)
         self._fit(ax)  # geopandas rescales the axes to what it plotted
@@ -239,7 +239,7 @@ class TimelapseFrames:
     def _legend_factions(self) -> list[str]:
         """Every holder seen in the frame on any of the dates, largest first (as ``draw_map``'s legend)."""
         largest: dict[str, float] = {}
-        days = {self.model.history.epoch(d): d for d in self.dates}
+        days = {self.model.epoch_index(d): d for d in self.dates}
         for date in days.values():
             seen: dict[str, float] = {}
             for area in self.model.snapshot(date).areas:

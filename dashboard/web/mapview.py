@@ -294,7 +294,8 @@ def _event_tip(props: dict[str, Any]) -> str:
 
 
 def event_popup_html(props: dict[str, Any], new_tab: bool = True, names: dict[str, str] | None = None) -> str:
-    """An event's popup: date, place, type, from → to, our summary and its sources as links (all escaped).
+    """An event's popup: date, place, type, from → to, our summary and its sources as links (all escaped);
+    its width is the map's popup option (``maxWidth``), not set here.
 
     ``names``: faction id -> name (``EventRecord.names``), so the change reads "Kurdistan Region →
     Iraqi government"; ``new_tab=False`` leaves out the links' ``target`` and ``rel`` (the time engine
@@ -305,7 +306,7 @@ def event_popup_html(props: dict[str, Any], new_tab: bool = True, names: dict[st
     if props.get("to"):
         change = f" &middot; {e(change_text((props['from'], props['to']), names or {}))}"
     sources = "".join(f"<li>{source_html(s, new_tab)}</li>" for s in props.get("sources", []))
-    return (f'<div class="fl-popup" style="max-width:320px"><b>{e(event_when(props))}</b> &middot; '
+    return (f'<div class="fl-popup"><b>{e(event_when(props))}</b> &middot; '
             f'{e(props["place_name"])}'
             f'<br><i>{e(event_type(props["type"]))}</i>{change}<p>{e(props["summary"])}</p>'
             f"<small>Sources:<ul>{sources}</ul></small></div>")
@@ -344,6 +345,7 @@ def engine_data(model: Any, start: dt.date | None = None, end: dt.date | None = 
         "front_colour": FRONT_COLOUR, "besieged_colour": palette.BESIEGED_COLOUR,
         "event_colours": EVENT_COLOURS,
         "area_opacity": palette.AREA_OPACITY, "window": window,
+        "tier_labels": {tier: html.escape(label) for tier, label in palette.TIER_LABELS.items()},
         # Areas are drawn opaque in one translucent pane (no seams): each tier's fill (palette.tier_fill).
         "fills": {holder: [palette.tier_fill(colour, tier) for tier in data["tiers"]]
                   for holder, colour in colours.items()}}

@@ -153,7 +153,10 @@
         km2 += j < n ? self.data.units.km2[j] : self.data.pockets.km2[j - n];
       }
     });
-    return this._holder(style.key) + ": " + Math.round(km2).toLocaleString("en") + " km\u00b2";
+    // How sure the map is of the land under the pointer: reported land says nothing more.
+    var tier = this.data.tiers[style.tier];
+    var sure = tier === "held" ? "" : " \u00b7 " + this.look.tier_labels[tier];
+    return this._holder(style.key) + ": " + Math.round(km2).toLocaleString("en") + " km\u00b2" + sure;
   };
 
   // --- dates ---------------------------------------------------------------------------------
@@ -200,16 +203,30 @@
   TimeEngine.prototype.stateAt = function (day) {
     // The state on `day` as indices, the same as dashboard.core.timeline.decode (for tests).
     var epoch = this.epochOf(day), keys = this._keysAt(epoch).slice(), data = this.data;
-    var self = this;
+    var self = this, stale = this._staleOf(epoch);
     return {
       epoch: epoch, keys: keys,
       units: data.units.leader.map(function (slot) { return keys[slot]; }),
+      tiers: data.units.leader.map(function (slot, i) { return self._tierOf(i, stale); }),
       pockets: data.pockets.neighbours.map(function (ns) { return self._pocketOwner(ns, keys); }),
       fronts: data.edges.a.map(function (a, i) {
         return data.keys[keys[a]][0] !== data.keys[keys[data.edges.b[i]]][0] ? i : -1;
       }).filter(function (i) { return i >= 0; }),
       outlines: data.epochs[epoch].outlines.map(function (pair) { return pair.slice(); })
     };
+  };
+
+  TimeEngine.prototype._staleOf = function (epoch) {
+    // The leader slots whose last report is old in an epoch (dashboard.core.reports), as a set.
+    var stale = {};
+    this.data.epochs[epoch].stale.forEach(function (slot) { stale[slot] = true; });
+    return stale;
+  };
+
+  TimeEngine.prototype._tierOf = function (unit, stale) {
+    // The tier a unit is drawn in: a stale leader's held land is inferred (core: territory.drawn_tier).
+    var tiers = this.data.tiers, tier = this.data.units.tier[unit];
+    return stale[this.data.units.leader[unit]] && tiers[tier] === "held" ? tiers.indexOf("inferred") : tier;
   };
 
   TimeEngine.prototype._pocketOwner = function (neighbours, keys) {
@@ -244,10 +261,11 @@
   TimeEngine.prototype._drawEpoch = function (epoch) {
     var data = this.data, keys = this._keysAt(epoch), n = data.units.leader.length;
     var dominated = data.tiers.indexOf("dominated"), self = this, group = this.group;
+    var stale = this._staleOf(epoch);
     this.units.forEach(function (layer, i) {
       var k = i < n ? keys[data.units.leader[i]] : self._pocketOwner(data.pockets.neighbours[i - n], keys);
       var style = k === null || !self._shown(data.keys[k][0]) ? null
-        : self._style(k, i < n ? data.units.tier[i] : dominated);
+        : self._style(k, i < n ? self._tierOf(i, stale) : dominated);
       var before = layer._flStyle;
       if (style === null) {
         if (before) group.areas.removeLayer(layer);
