@@ -99,10 +99,13 @@ def place_features(model: ControlModel, date: dt.date, every: bool = False) -> I
     The map and the history need only the recorded places: an unrecorded place's control is that
     of the area it lies in, and the gazetteer has some 30,000 of them.
     """
+    if not every:  # a recorded place leads itself: its own history, without the gazetteer's states
+        for place in model.recorded:
+            yield _place_feature(place, model.history.at(place.id, date), True)
+        return
     anchors = model.recorded_places
     for place, state in zip(model.places, model.states(date), strict=True):
-        if every or place.id in anchors:
-            yield _place_feature(place, state, place.id in anchors)
+        yield _place_feature(place, state, place.id in anchors)
 
 
 def place_feature(model: ControlModel, place_id: str, date: dt.date) -> Feature:

@@ -76,6 +76,8 @@ class ControlModel:
         self.xy = np.column_stack([x, y])
         #: Places whose control the record gives (the others follow their nearest one).
         self.recorded_places: frozenset[str] = frozenset(history.places)
+        #: The recorded places themselves, in gazetteer order.
+        self.recorded: list[Place] = [p for p in self.places if p.id in self.recorded_places]
         local = {h.place for h in record.baseline if h.local}
         #: Recorded places whose control the villages around them follow (the non-local ones).
         self.leading_places: frozenset[str] = frozenset(p for p in history.places if p not in local)
