@@ -18,11 +18,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dashboard.core import features
 from dashboard.core.model import ControlModel
-from dashboard.outputs import formats, staticmap
+from dashboard.outputs import formats
 from dashboard.web.links import View
+
+if TYPE_CHECKING:
+    from dashboard.outputs.staticmap import Frame
 
 #: The map's size on screen in CSS pixels (the app's map is 640 high and about 1000 wide):
 #: a static map of the view covers what the user sees.
@@ -46,12 +50,18 @@ def view_downloads(model: ControlModel, view: View) -> list[Download]:
     """Static map (PNG, PDF), data (GeoJSON, KML, CSV) and a standalone page for ``view``."""
     stem = f"frontlines-{view.date.isoformat()}"
 
-    def frame() -> staticmap.Frame:
+    def frame() -> Frame:
         """What the user sees on screen, for the static map, the data and the timelapse alike."""
-        return staticmap.Frame.web_view(view.lat, view.lon, view.zoom, SCREEN_PX)
+        from dashboard.outputs.staticmap import Frame  # matplotlib: only when a file is asked for
+
+        return Frame.web_view(view.lat, view.lon, view.zoom, SCREEN_PX)
 
     def static(kind: str) -> Callable[[], bytes]:
         def make() -> bytes:
+            # matplotlib (a third of a second to import) only when a map is asked for, not on every
+            # new server's first page.
+            from dashboard.outputs import staticmap
+
             figure = staticmap.draw_map(model, view.date, frame=frame(), compare=view.compare,
                                         factions=view.factions)
             return staticmap.figure_bytes(figure, kind)
