@@ -175,6 +175,11 @@ def map_reported() -> None:
 PAGE_STYLE = """<style>
 iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 9.5rem) !important; min-height: 360px;}
 [data-testid="stMainBlockContainer"] {padding-top: 2.5rem;}
+@media (max-width: 800px) {
+  /* Narrow screens: Streamlit's header (3.75rem) is opaque there, so the page starts below it. */
+  [data-testid="stMainBlockContainer"] {padding-top: 4rem;}
+  iframe[title="streamlit_folium.st_folium"] {height: calc(100vh - 11rem) !important;}
+}
 </style>"""
 
 

@@ -209,6 +209,31 @@ def test_dragging_the_slider_redraws_the_map_frame_by_frame(session):
     assert moved["date"] == moved["slider"]
 
 
+#: Whether the point (x, y) lands on the button named ``name`` (and not on something drawn over it).
+TOP_OF_BUTTON_JS = """([x, y, name]) => {
+  const button = document.elementFromPoint(x, y).closest('button');
+  return !!button && button.innerText.includes(name);
+}"""
+
+
+@pytest.mark.parametrize("size", [(390, 844), (768, 1024), (1366, 768)])
+def test_share_and_download_are_not_under_the_header(map_page, size):
+    """Streamlit's header is opaque on narrow screens: the buttons above the map must start below it,
+    or a tap on their upper half lands on the header."""
+    page = map_page.page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    try:
+        map_page.goto("", DEFAULT.isoformat())
+        header = page.locator('[data-testid="stHeader"]').bounding_box()
+        for name in ("Share", "Download"):
+            button = page.get_by_role("button", name=name, exact=True)
+            box = button.bounding_box()
+            hit = page.evaluate(TOP_OF_BUTTON_JS, [box["x"] + box["width"] / 2, box["y"] + 2, name])
+            assert hit, f"{name} at {box} is covered at its top edge (header {header}) at {size}"
+    finally:
+        page.set_viewport_size(browser.VIEWPORT)
+
+
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
 def test_the_map_fills_the_window(map_page, size):
     page = map_page.page
