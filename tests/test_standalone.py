@@ -296,6 +296,15 @@ def test_an_area_tooltip_says_how_sure_the_map_is(chromium, page_2016, tmp_path)
                             return units.map(i => e._areaTip(i)); }""", [day, [stale[0], held[0]]])
     assert tips[0].endswith("\u00b7 " + html.escape(palette.TIER_LABELS["inferred"])), tips[0]
     assert "\u00b7" not in tips[1] and tips[1].endswith("km\u00b2"), tips[1]
+    # The stale town's own dot says why; a town with recent news does not.
+    slots = {place["slot"]: j for j, place in enumerate(data["places"])}
+    stale_town = slots[data["units"]["leader"][stale[0]]]
+    fresh_town = next(j for slot, j in slots.items() if slot not in set(data["epochs"][state.epoch]["stale"]))
+    place_tips = page.evaluate("""(places) => places.map(j => {
+        const tip = window.frontlinesEngine.places[j].getTooltip().getContent();
+        return typeof tip === "function" ? tip() : tip; })""", [stale_town, fresh_town])
+    assert place_tips[0].endswith("(no news for over a year)"), place_tips[0]
+    assert "no news" not in place_tips[1], place_tips[1]
 
 
 @pytest.mark.browser

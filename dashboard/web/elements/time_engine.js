@@ -70,7 +70,11 @@
     this.places = data.places.map(function (p) {
       var marker = L.circleMarker([p.lat, p.lon], {renderer: points, pane: "fl-points", radius: 4, weight: 1,
                                                    color: "#212121", fillOpacity: 1});
-      marker.bindTooltip(function () { return p.tip + ": " + self._holder(self._keys[p.slot]); });
+      marker.bindTooltip(function () {
+        // A town whose last report is old says so (its land is drawn inferred: dashboard.core.reports).
+        var old = self.epoch >= 0 && self._staleOf(self.epoch)[p.slot] ? " (no news for over a year)" : "";
+        return p.tip + ": " + self._holder(self._keys[p.slot]) + old;
+      });
       return marker;
     });
     this.events = (data.events || []).map(function (e) {
