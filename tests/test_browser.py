@@ -20,6 +20,7 @@ from matplotlib.colors import to_rgb
 from PIL import Image
 
 from dashboard.core import palette
+from dashboard.core.labels import OPENING_ZOOM
 from dashboard.web import mapview
 from tests import browser
 from tests.images import assert_looks_like
@@ -264,6 +265,24 @@ def test_the_map_fills_the_window(map_page, size):
         touching = [(a, b) for (a, ra), (b, rb) in combinations(names.items(), 2)
                     if ra[0] < rb[2] and rb[0] < ra[2] and ra[1] < rb[3] and rb[1] < ra[3]]
         assert not touching, f"names over each other at {size}: {touching}"
+    finally:
+        page.set_viewport_size(browser.VIEWPORT)
+
+
+def test_a_phone_names_the_war_without_names_over_each_other(map_page):
+    """A phone's map opens a zoom lower, where not every city's name fits: the capitals and the war's
+    cities keep theirs, on whichever side is clear (labels.thin), and no two names touch."""
+    page = map_page.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        map_page.goto("", DEFAULT.isoformat())
+        assert map_page.in_map("(w) => w.map.getZoom()") < OPENING_ZOOM
+        names = map_page.in_map(NAMES_JS)
+        war = {"Baghdad", "Damascus", "Mosul", "Raqqa", "Deir ez-Zor", "Palmyra"}
+        assert war <= set(names), sorted(names)
+        touching = [(a, b) for (a, ra), (b, rb) in combinations(names.items(), 2)
+                    if ra[0] < rb[2] and rb[0] < ra[2] and ra[1] < rb[3] and rb[1] < ra[3]]
+        assert not touching, f"names over each other on a phone: {touching}"
     finally:
         page.set_viewport_size(browser.VIEWPORT)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -36,6 +36,8 @@ TOWN_POPULATION = 30_000
 #: first on any map of it (ISW's, Wikipedia's), whatever their size.
 WAR_CITIES = frozenset({"raqqa", "mosul", "deir-ez-zor", "palmyra", "ramadi", "fallujah", "kobani", "tikrit",
                         "tal-afar", "manbij"})
+#: Named first on a narrow screen, where not every city's name fits (:func:`thin`).
+CAPITALS = frozenset({"baghdad", "damascus"})
 #: Zoom from which labels of each rank show in the web map.
 RANK_MIN_ZOOM = {1: 0, 2: 7, 3: 8}
 #: The whole zoom level the map opens at (it fits Syria and Iraq: 6 to 6.75 on a laptop or desktop).
@@ -47,13 +49,21 @@ _CHAR_PX, _LINE_PX, _GAP_PX = 8.0, 16.0, 4.0
 _BELOW_PX = 6.0  # a name below or above its dot clears the dot's ring
 
 
+#: The lowest zoom :func:`thin` makes room at (a phone's map opens at 5, a desktop's at 6).
+THIN_TO_ZOOM = 3
+
+
 @dataclass(frozen=True)
 class Label:
-    """A place to name, its rank (1 = most important) and the side of its dot the name goes."""
+    """A place to name, its rank (1 = most important), the side of its dot the name goes, and the zoom
+    from which it is shown (below the opening zoom, a name that would touch another waits)."""
 
     place: Place
     rank: int
     side: str = "right"
+    min_zoom: int = 0
+    #: (zoom, side) where a narrow screen's lower zoom puts the name on another side (:func:`thin`).
+    low_sides: tuple[tuple[int, str], ...] = ()
 
 
 def rank_of(place: Place, recorded: Collection[str]) -> int | None:
@@ -83,7 +93,51 @@ def map_labels(places: Iterable[Place], recorded: Collection[str], spacing_km: f
             continue
         kept.append(Label(place, rank))
         xy.append((x, y))
-    return place_sides(kept)
+    sided = place_sides(kept)
+    # On a narrow screen the capitals and the war's cities keep their names before bigger towns.
+    order = sorted(range(len(sided)), key=lambda i: (sided[i].place.id not in CAPITALS,
+                                                     sided[i].place.id not in WAR_CITIES, i))
+    thinned = dict(zip(order, thin([sided[i] for i in order]), strict=True))
+    return [thinned[i] for i in range(len(sided))]
+
+
+def thin(labels: list[Label], zoom: int = OPENING_ZOOM) -> list[Label]:
+    """The labels with the zoom each is first shown from and its side at each zoom below ``zoom`` (a
+    narrow screen's map opens there): at each such zoom, in the labels' order, a name takes the first
+    side (its own first) that touches no name or dot shown before it, or waits for the next zoom in.
+
+    >>> from dashboard.core.places import Place
+    >>> towns = [Place(n.lower(), n, None, (), 35.0, lon, "SY", "Raqqa", 100_000)
+    ...          for n, lon in (("Westtown", 39.0), ("Midtown", 39.7), ("Easttown", 41.0))]
+    >>> for label in thin(place_sides([Label(t, 1) for t in towns])):
+    ...     print(label.place.name, label.side, label.min_zoom, label.low_sides)
+    Westtown left 0 ()
+    Midtown below 5 ((5, 'right'),)
+    Easttown right 6 ()
+    """
+    shown_from = {label.place.id: RANK_MIN_ZOOM[label.rank] for label in labels}
+    moved: dict[str, list[tuple[int, str]]] = {label.place.id: [] for label in labels}
+    for z in range(zoom - 1, THIN_TO_ZOOM - 1, -1):
+        taken: list[tuple[float, float, float, float]] = []
+        for label in labels:
+            if shown_from[label.place.id] > z:
+                continue
+            x, y = _pixel(label.place, z)
+            dot = (x - _GAP_PX, y - _GAP_PX, x + _GAP_PX, y + _GAP_PX)
+            width = len(label.place.name) * _CHAR_PX
+            sides = (label.side, *(side for side in SIDES if side != label.side))
+            clear = [side for side in sides if not any(_overlap(_name_box((x, y), width, side), t) or
+                                                       _overlap(dot, t) for t in taken)]
+            if not clear:
+                shown_from[label.place.id] = z + 1
+                continue
+            if clear[0] != label.side:
+                moved[label.place.id].append((z, clear[0]))
+            taken += [dot, _name_box((x, y), width, clear[0])]
+    return [replace(label, min_zoom=shown_from[label.place.id],
+                    low_sides=tuple((z, side) for z, side in moved[label.place.id]
+                                    if z >= shown_from[label.place.id]))
+            for label in labels]
 
 
 def place_sides(labels: list[Label], zoom: int = OPENING_ZOOM) -> list[Label]:

@@ -6,7 +6,7 @@ import html
 
 from jinja2 import Template
 
-from dashboard.core.labels import RANK_MIN_ZOOM
+from dashboard.core.labels import OPENING_ZOOM, RANK_MIN_ZOOM, THIN_TO_ZOOM
 from dashboard.core.wording import CREDITS
 from dashboard.web.elements.literal import LiteralMacroElement
 
@@ -37,12 +37,22 @@ class MapFrame(LiteralMacroElement):
 .fl-at-left {right: 4px; top: -8px;}
 .fl-at-below {left: 0; top: 6px; transform: translateX(-50%);}
 .fl-at-above {left: 0; bottom: 6px; transform: translateX(-50%);}
+{% for z in this.thin_zooms_below %}
+[data-zoom="{{ z }}"] .fl-at{{ z }}-right {left: 4px; right: auto; top: -8px; bottom: auto; transform: none;}
+[data-zoom="{{ z }}"] .fl-at{{ z }}-left {left: auto; right: 4px; top: -8px; bottom: auto; transform: none;}
+[data-zoom="{{ z }}"] .fl-at{{ z }}-below {left: 0; right: auto; top: 6px; bottom: auto;
+  transform: translateX(-50%);}
+[data-zoom="{{ z }}"] .fl-at{{ z }}-above {left: 0; right: auto; top: auto; bottom: 6px;
+  transform: translateX(-50%);}
+{% endfor %}
 .leaflet-control-attribution {font-size: 10px;}
 /* The map fills its frame (the app sizes the frame to the window). */
 html, body {height: 100%; margin: 0;}
 .folium-map, .leaflet-container {height: 100vh !important;}
 {% for rank, zoom in this.rank_zoom %}{% for z in range(0, zoom) %}
 [data-zoom="{{ z }}"] .fl-rank-{{ rank }} {display: none;}{% endfor %}{% endfor %}
+{% for first in this.thin_zooms %}{% for z in range(0, first) %}
+[data-zoom="{{ z }}"] .fl-from-{{ first }} {display: none;}{% endfor %}{% endfor %}
 </style>
 {% endmacro %}
 {% macro script(this, kwargs) %}
@@ -121,3 +131,6 @@ html, body {height: 100%; margin: 0;}
         self.attribution = attribution
         self.prefix = '<a href="https://leafletjs.com">Leaflet</a>'
         self.rank_zoom = sorted(RANK_MIN_ZOOM.items())
+        # Zooms a name may wait for on a narrow screen (labels.thin): hidden below each.
+        self.thin_zooms = list(range(THIN_TO_ZOOM + 1, OPENING_ZOOM + 1))
+        self.thin_zooms_below = list(range(THIN_TO_ZOOM, OPENING_ZOOM))  # where a name may change side
