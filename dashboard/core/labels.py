@@ -49,7 +49,7 @@ _CHAR_PX, _LINE_PX, _GAP_PX = 8.0, 16.0, 4.0
 _BELOW_PX = 6.0  # a name below or above its dot clears the dot's ring
 
 
-#: The lowest zoom :func:`thin` makes room at (a phone's map opens at 5, a desktop's at 6).
+#: The lowest zoom :func:`thin` makes room at (a phone's map opens at 4 to 5, a desktop's at 6 to 6.75).
 THIN_TO_ZOOM = 3
 
 
