@@ -351,7 +351,6 @@ def remember_map_view(seen: Any) -> None:
             st.session_state[Key.MAP_SEEN] = view
 
 
-
 def publish(view: View) -> None:
     """Write the view into the URL (only when it changed: each write is a browser history entry)."""
     query = view.to_query()
